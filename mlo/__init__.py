@@ -1,0 +1,29 @@
+"""The mlo application factory."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from mlo import cli, config, db, errors, feeds, i18n, public
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and wire the application; do no work beyond wiring."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app.config.from_object(config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("MLO")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mlo.sqlite3'}"
+
+    db.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(feeds.bp)
+    return app

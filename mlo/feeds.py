@@ -1,0 +1,72 @@
+"""For feed readers and crawlers: an Atom feed per locale, the sitemap and robots.txt."""
+
+from datetime import UTC, datetime
+from itertools import groupby
+
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+
+from mlo import locales, news
+from mlo.locales import Locale
+from mlo.models import Translation
+
+bp = Blueprint("feeds", __name__)
+
+
+def rfc3339(value: datetime) -> str:
+    """A stored naive-UTC time as an RFC 3339 timestamp."""
+    return value.replace(tzinfo=UTC).isoformat()
+
+
+def tag_uri(*parts: str) -> str:
+    """A stable Atom id that survives slug changes: tag:<host>,2022:<parts>."""
+    return f"tag:{request.host.split(':')[0]},2022:" + "/".join(parts)
+
+
+@bp.get("/<locale:loc>/feed.atom")
+def atom() -> Response:
+    """The newest articles of one locale, as Atom 1.0."""
+    entries = news.latest(g.locale.lang, current_app.config["FEED_SIZE"])
+    updated = max((max(t.updated_at, t.article.published_at) for t in entries), default=None)
+    body = render_template(
+        "feed.xml", entries=entries, updated=updated, rfc3339=rfc3339, tag_uri=tag_uri
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every public page in every locale it exists in, with hreflang alternates."""
+    translations = news.all_visible()
+    newest = max((t.updated_at for t in translations), default=None)
+    pages: list[tuple[list[tuple[Locale, str]], datetime | None]] = []
+    for endpoint, values in _listing_pages():
+        urls = [(loc, url_for(endpoint, loc=loc, _external=True, **values)) for loc in locales.LOCALES]
+        pages.append((urls, newest))
+    by_article = sorted(translations, key=lambda t: t.article_id)
+    for _article_id, group in groupby(by_article, key=lambda t: t.article_id):
+        members: list[Translation] = list(group)
+        urls = [
+            (loc, news.article_url(t, loc, _external=True))
+            for t in members
+            for loc in locales.for_languages({t.lang})
+        ]
+        pages.append((urls, max(t.updated_at for t in members)))
+    body = render_template("sitemap.xml", pages=pages, rfc3339=rfc3339)
+    return Response(body, mimetype="application/xml")
+
+
+def _listing_pages() -> list[tuple[str, dict[str, int]]]:
+    zone = current_app.config["NEWSROOM_TIMEZONE"]
+    years = {year for lang in ("en", "sr") for year, _ in news.archive_years(lang, zone)}
+    return [("public.home", {}), ("public.newsroom", {})] + [
+        ("public.year_archive", {"year": year}) for year in sorted(years, reverse=True)
+    ]
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Crawl everything public; search results and the back office are not for crawlers."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    lines += [f"Disallow: /{locale.prefix}/search/" for locale in locales.LOCALES]
+    lines.append(f"Sitemap: {url_for('feeds.sitemap', _external=True)}")
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")

@@ -1,0 +1,116 @@
+"""Flask side of localisation: Babel, the locale in every URL, gettext and template filters.
+
+The rest of the code takes `_`, `_l`, `ngettext` and `pgettext` from here.
+"""
+
+import logging
+from datetime import datetime
+from functools import cached_property
+
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, Domain, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+from flask_babel import ngettext, pgettext
+from markupsafe import Markup
+from werkzeug.routing import BaseConverter
+
+from mlo import catalogs, dates, locales
+from mlo.locales import Locale
+
+__all__ = ["_", "_l", "_lp", "ngettext", "pgettext", "current_locale", "init_app"]
+
+log = logging.getLogger(__name__)
+
+
+class LocaleConverter(BaseConverter):
+    """URL converter that accepts exactly the locale prefixes of the table."""
+
+    regex = "|".join(locale.prefix for locale in locales.LOCALES)
+
+    def to_python(self, value: str) -> Locale:
+        """The Locale for a prefix."""
+        return locales.BY_PREFIX[value]
+
+    def to_url(self, value: Locale | str) -> str:
+        """The prefix of a Locale (or a prefix string as given)."""
+        return value.prefix if isinstance(value, Locale) else value
+
+
+class SafeDomain(Domain):
+    """A gettext domain whose catalogs never break a page.
+
+    A msgstr whose placeholders cannot be filled like its msgid's is dropped when the catalog
+    loads (with a warning), so the reader gets the English string instead of an error.
+    """
+
+    def get_translations(self):
+        """The loaded catalog for the current locale, with unsafe messages removed once."""
+        translations = super().get_translations()
+        if not getattr(translations, "mlo_checked", False):
+            for msgid in catalogs.remove_unsafe_messages(translations):
+                log.warning("broken translation of %r ignored; showing the original", msgid)
+            translations.mlo_checked = True
+        return translations
+
+
+class SafeBabel(Babel):
+    """Flask-Babel with the safe domain."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        """The app's safe default domain."""
+        return SafeDomain(domain=self.domain)
+
+
+def current_locale() -> Locale:
+    """The locale of this request: from the URL, else negotiated from cookie and browser."""
+    locale = g.get("locale")
+    if locale is None:
+        locale = locales.negotiate(
+            request.headers.get("Accept-Language"), request.cookies.get(current_app.config["LANG_COOKIE"])
+        )
+        g.locale = locale
+    return locale
+
+
+def init_app(app: Flask) -> None:
+    """Wire Babel, the locale URL converter and processors, and the template helpers."""
+    SafeBabel(app, locale_selector=lambda: current_locale().gettext)
+    app.url_map.converters["locale"] = LocaleConverter
+
+    @app.url_value_preprocessor
+    def pull_locale(_endpoint: str | None, values: dict | None) -> None:
+        if values and "loc" in values:
+            g.locale = values.pop("loc")
+
+    @app.url_defaults
+    def add_locale(endpoint: str, values: dict) -> None:
+        if "loc" not in values and app.url_map.is_endpoint_expecting(endpoint, "loc"):
+            values["loc"] = current_locale()
+
+    @app.after_request
+    def content_language(response: Response) -> Response:
+        if "locale" in g and "Content-Language" not in response.headers:
+            response.headers["Content-Language"] = g.locale.bcp47
+        return response
+
+    app.jinja_env.filters.update(
+        script=lambda value: current_locale().text(value),
+        script_html=lambda value: Markup(current_locale().html(value)),
+        longdate=long_date,
+        localdate_iso=lambda value: dates.to_local(value, _zone()).date().isoformat(),
+    )
+    app.jinja_env.globals.update(locales=locales.LOCALES, current_locale=current_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+
+def _zone() -> str:
+    return current_app.config["NEWSROOM_TIMEZONE"]
+
+
+def long_date(value: datetime) -> str:
+    """A stored UTC time as the newsroom's local date: 7. фебруар 2023. / February 7, 2023."""
+    return format_date(value, "long")
+

@@ -1,0 +1,89 @@
+"""The one table of reading locales, and Accept-Language negotiation over it.
+
+A leaf: plain data and functions on strings, no Flask, no database.
+"""
+
+from dataclasses import dataclass
+
+from mlo import translit
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A reading locale: where it lives in URLs, which catalog and which stored text it uses."""
+
+    prefix: str  # URL prefix: /<prefix>/
+    gettext: str  # catalog directory and Babel locale id
+    bcp47: str  # <html lang>, hreflang, Content-Language
+    lang: str  # the stored translation it shows
+    latin: bool  # shown transliterated from the Cyrillic stored text
+    label: str  # the switcher's word, in the locale's own script
+    og: str  # Open Graph og:locale
+
+    def text(self, value: str) -> str:
+        """Stored plain text in this locale's script."""
+        return translit.to_latin(value) if self.latin else value
+
+    def html(self, value: str) -> str:
+        """Stored (sanitised) HTML in this locale's script."""
+        return translit.to_latin_html(value) if self.latin else value
+
+
+LOCALES: tuple[Locale, ...] = (
+    Locale("en", "en", "en", "en", False, "English", "en_GB"),
+    Locale("sr-cyrl", "sr_Cyrl", "sr-Cyrl", "sr", False, "Ћирилица", "sr_RS"),
+    Locale("sr-latn", "sr_Latn", "sr-Latn", "sr", True, "Latinica", "sr_Latn_RS"),
+)
+BY_PREFIX: dict[str, Locale] = {locale.prefix: locale for locale in LOCALES}
+DEFAULT = LOCALES[0]
+ENGLISH, CYRILLIC, LATIN = LOCALES
+
+
+def for_languages(languages: set[str] | frozenset[str]) -> list[Locale]:
+    """The locales that can show content existing in these stored languages, in table order."""
+    return [locale for locale in LOCALES if locale.lang in languages]
+
+
+def from_tag(tag: str) -> Locale | None:
+    """The locale for one BCP-47 language tag, script subtag first; None if we have none."""
+    subtags = tag.strip().lower().replace("_", "-").split("-")
+    primary = subtags[0]
+    if primary == "sr":
+        return LATIN if "latn" in subtags or "me" in subtags[1:] else CYRILLIC
+    if primary in ("hr", "bs", "sh", "cnr"):
+        return LATIN
+    if primary == "en":
+        return ENGLISH
+    return None
+
+
+def parse_accept_language(header: str) -> list[str]:
+    """The header's language tags, best first (stable for equal quality); q=0 and junk dropped."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, item in enumerate(header.split(",")):
+        tag, _, params = item.partition(";")
+        tag = tag.strip()
+        if not tag or len(tag) > 35:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if 0.0 < quality <= 1.0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def negotiate(accept_language: str | None, cookie: str | None = None) -> Locale:
+    """The locale for a visitor: the cookie's if valid, else the first usable Accept-Language tag."""
+    if cookie in BY_PREFIX:
+        return BY_PREFIX[cookie]
+    for tag in parse_accept_language(accept_language or ""):
+        locale = from_tag(tag)
+        if locale is not None:
+            return locale
+    return DEFAULT

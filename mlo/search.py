@@ -1,0 +1,151 @@
+"""Search our content: one fold for index and query, FTS5 on SQLite, tsvector on PostgreSQL.
+
+Queries are never passed through as search syntax: they are folded into plain words, and each
+word becomes a quoted prefix, so no input can be an operator, a syntax error or SQL.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from flask import current_app
+from markupsafe import Markup, escape
+from sqlalchemy import column, func, select, table, text
+
+from mlo import translit
+from mlo.db import session
+from mlo.i18n import _
+from mlo.locales import Locale
+from mlo.models import Article, Translation
+from mlo.news import visible
+from mlo.sanitize import plain_text
+
+MAX_TERMS = 8
+SNIPPET_WORDS = 36
+# PostgreSQL's english configuration drops these words from its index, so the query must too.
+ENGLISH_STOPWORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now""".split()
+)
+_FTS = table("translation_fts", column("rowid"))
+_WORD = re.compile(r"[^\W_]+")
+_STEMMERS = {"en": snowballstemmer.stemmer("english"), "sr": snowballstemmer.stemmer("serbian")}
+
+
+@dataclass
+class Hit:
+    """One result: the translation and its highlighted title and snippet, in the reader's script."""
+
+    translation: Translation
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class Result:
+    """A page of results, or the reason there are none."""
+
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    number: int = 1
+    pages: int = 1
+    prefixes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def terms(query: str) -> list[str]:
+    """The query's words, folded (script, case and diacritics ignored), de-duplicated."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(translit.fold(query)):
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+@lru_cache(maxsize=4096)
+def prefix(term: str, lang: str) -> str:
+    """The prefix a folded term matches by: its stem, so that inflected forms match too."""
+    if term.isdigit() or len(term) < 4:
+        return term
+    # Snowball writes some stems with diacritics (djokovic -> đokovic): fold them back.
+    stem = translit.fold(_STEMMERS[lang].stemWord(term))
+    # Serbian's fleeting a: sastanak, sastanka; the shorter stem finds both.
+    if lang == "sr" and len(stem) >= 6 and stem.endswith(("ak", "ac")):
+        stem = stem[:-2]
+    return stem if len(stem) >= 3 else term
+
+
+def prefixes(query: str, lang: str) -> list[str]:
+    """The search prefixes for a query in one language (English stop words left out)."""
+    words = [t for t in terms(query) if not (lang == "en" and t in ENGLISH_STOPWORDS)]
+    return list(dict.fromkeys(prefix(t, lang) for t in words))[:MAX_TERMS]
+
+
+def run(query: str, locale: Locale, number: int, size: int) -> Result:
+    """Search the visible translations of the locale's language; a page of hits."""
+    limit = current_app.config["SEARCH_MAX_QUERY"]
+    if len(query) > limit:
+        return Result(error=_("That search is too long: use at most %(limit)d characters.", limit=limit))
+    found = prefixes(query, locale.lang)
+    if not query.strip():
+        return Result()
+    if not found:
+        return Result(prefixes=found)
+    ids, total = _match(found, locale.lang, size, (number - 1) * size)
+    by_id = {t.id: t for t in session.scalars(select(Translation).where(Translation.id.in_(ids)))}
+    hits = [_hit(by_id[i], found, locale) for i in ids if i in by_id]
+    return Result(hits, total, number, max(1, -(-total // size)), found)
+
+
+def _match(found: list[str], lang: str, limit: int, offset: int) -> tuple[list[int], int]:
+    base = select(Translation.id).join(Translation.article).where(visible(lang))
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL stems the prefixes with the same configuration as the index.
+        config = text("'serbian'::regconfig" if lang == "sr" else "'english'::regconfig")
+        tsquery = func.to_tsquery(config, " & ".join(f"{p}:*" for p in found))
+        vector = text("translation.search_vector")
+        query = base.where(vector.op("@@")(tsquery))
+        rank = func.ts_rank(vector, tsquery).desc()
+    else:
+        match = " ".join('"' + p.replace('"', '""') + '"*' for p in found)
+        query = base.join(_FTS, _FTS.c.rowid == Translation.id).where(
+            text("translation_fts MATCH :match").bindparams(match=match)
+        )
+        rank = text("bm25(translation_fts)")
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(rank, Article.published_at.desc(), Translation.id)
+    return list(session.scalars(ordered.limit(limit).offset(offset))), total
+
+
+def highlight(value: str, found: list[str]) -> Markup:
+    """Text with every word that matches a search prefix wrapped in <mark>."""
+    out, last = [], 0
+    for word in _WORD.finditer(value):
+        if _matches(word.group(), found):
+            out += [escape(value[last : word.start()]), Markup("<mark>"), escape(word.group())]
+            out.append(Markup("</mark>"))
+            last = word.end()
+    out.append(escape(value[last:]))
+    return Markup("").join(out)
+
+
+def _matches(word: str, found: list[str]) -> bool:
+    return any(part.startswith(p) for part in _WORD.findall(translit.fold(word)) for p in found)
+
+
+def _hit(translation: Translation, found: list[str], locale: Locale) -> Hit:
+    body = locale.text(f"{translation.summary} {plain_text(translation.body)}")
+    words = body.split()
+    first = next((i for i, w in enumerate(words) if _matches(w, found)), 0)
+    start = max(0, first - SNIPPET_WORDS // 3)
+    excerpt = " ".join(words[start : start + SNIPPET_WORDS])
+    if start > 0:
+        excerpt = "… " + excerpt
+    if start + SNIPPET_WORDS < len(words):
+        excerpt += " …"
+    return Hit(translation, highlight(locale.text(translation.title), found), highlight(excerpt, found))

@@ -1,0 +1,381 @@
+"""Serbian Cyrillic <-> Latin transliteration, HTML-aware variants and the search fold.
+
+Standard library only. Cyrillic is the canonical stored form (only Cyrillic to Latin is
+lossless); to_cyrillic is for text typed in Latin and is shown to an editor before publishing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from html.entities import html5 as _HTML5_ENTITIES
+
+__all__ = [
+    "fold",
+    "has_latin_serbian",
+    "slugify",
+    "to_cyrillic",
+    "to_cyrillic_html",
+    "to_latin",
+    "to_latin_html",
+]
+
+# --- letter tables -------------------------------------------------------------------------------
+
+_CYR = "абвгдђежзијклљмнњопрстћуфхцчџш"
+_LAT = "a b v g d đ e ž z i j k l lj m n nj o p r s t ć u f h c č dž š".split()
+_CYR_TO_LAT = dict(zip(_CYR, _LAT, strict=True))
+# ѐ and ѝ are the accented letters Serbian uses to tell homographs apart (ѝ "her" vs и "and").
+_CYR_TO_LAT |= {"ѐ": "è", "ѝ": "ì"}
+_CYR_TO_LAT |= {c.upper(): lat.capitalize() for c, lat in _CYR_TO_LAT.items()}
+_LATIN_TABLE = str.maketrans(_CYR_TO_LAT)
+
+_LAT_TO_CYR = {lat: c for c, lat in zip(_CYR, _LAT, strict=True) if len(lat) == 1}
+_LAT_TO_CYR |= {lat.upper(): c.upper() for lat, c in _LAT_TO_CYR.items()}
+_CYRILLIC_TABLE = str.maketrans(_LAT_TO_CYR)
+
+# The case of the first letter decides: "LJ" and "Lj" -> Љ, "lj" and the rare "lJ" -> љ.
+_DIGRAPH_TO_CYR = {
+    a + b: cyr.upper() if a.isupper() else cyr
+    for (first, second), cyr in (("lj", "љ"), ("nj", "њ"), ("dž", "џ"))
+    for a in (first, first.upper())
+    for b in (second, second.upper())
+}
+_DIGRAPH_RE = re.compile("|".join(_DIGRAPH_TO_CYR))
+
+_UPPER_DIGRAPH_RE = re.compile("[ЉЊЏ]")
+_UPPER_DIGRAPHS = {"Љ": "LJ", "Њ": "NJ", "Џ": "DŽ"}
+
+# Word starts where "dž" / "nj" are two letters (a prefix boundary or a loanword), matched on the
+# lower-cased word; _STEM_SPLIT says where to cut the word so that no digraph forms across it.
+_D_Z_STEMS = (
+    "nadživ nadžanj nadžel nadžet nadžup odžal odžar odživ odžvak podžanr podžel podžig podžup "
+    "predživot feldžandarm"
+).split()
+_N_J_STEMS = "konjunk konjug injekc injekt injicira anjon kenjon tanjug vanjezičk".split()
+_STEM_SPLIT = {s: s.index("dž") + 1 for s in _D_Z_STEMS}
+_STEM_SPLIT |= {s: s.index("nj") + 1 for s in _N_J_STEMS}
+_STEM_RE = re.compile("|".join(sorted(_STEM_SPLIT, key=len, reverse=True)))
+
+_ROMAN_RE = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_SR_LATIN_RE = re.compile("[a-pr-vzA-PR-VZčćđšžČĆĐŠŽ]")
+# A word with any other letter (q w x y, é, ß, ...) is a foreign word and stays as written.
+# Cyrillic is allowed so that a word typed with mixed scripts still ends up all Cyrillic.
+_FOREIGN_RE = re.compile("[^a-pr-vzA-PR-VZčćđšžČĆĐŠŽ\u0400-\u04ff'’-]")
+_LETTER = r"(?:[^\W\d_][\u0300-\u036f]*)"
+_WORD_RE = re.compile(rf"{_LETTER}+(?:['’-]{_LETTER}+)*")
+_WORD_SEP_RE = re.compile("(['’-])")
+
+_FOLD_EXTRA = {"đ": "dj", "Đ": "dj"} | dict(zip("čČćĆšŠžŽ", "ccccsszz", strict=True))
+_FOLD_TABLE = str.maketrans(
+    {c: lat.lower().translate(str.maketrans(_FOLD_EXTRA)) for c, lat in _CYR_TO_LAT.items()}
+    | _FOLD_EXTRA
+)
+# Letters that have no decomposition but an obvious ASCII spelling, for slugs only.
+_SLUG_TABLE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "þ": "th", "ð": "d", "ı": "i"}
+)
+_SLUG_SEP_RE = re.compile("[^a-z0-9]+")
+_SLUG_MAX = 80
+
+# --- protected spans: URLs, e-mail addresses, character references -------------------------------
+
+_URL_CHAR = r"""(?:[^\s<>"'„“”«»&]|&amp;|&(?![A-Za-z][A-Za-z0-9]*;|\#))"""
+_URL_LAST = r"""[^\s<>"'„“”«»&.,;:!?)\]}…]"""
+_URL = rf"(?:\b[A-Za-z][A-Za-z0-9+.\-]*://|\b[wW]{{3}}\.){_URL_CHAR}*{_URL_LAST}"
+_EMAIL = r"(?<![\w.+\-])(?:mailto:)?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+_LEGACY_ENTITIES = sorted(
+    (n for n in _HTML5_ENTITIES if not n.endswith(";")), key=len, reverse=True
+)
+_ENTITY = (
+    r"&(?:\#[0-9]+;?|\#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;|" + "|".join(_LEGACY_ENTITIES) + ")"
+)
+
+_TEXT_HINT_RE = re.compile(r"://|@|[wW]{3}\.")
+_TEXT_PROTECT_RE = re.compile(f"{_URL}|{_EMAIL}")
+_MARKUP_HINT_RE = re.compile(r"://|@|[wW]{3}\.|&")
+_MARKUP_PROTECT_RE = re.compile(f"{_URL}|{_EMAIL}|{_ENTITY}")
+
+
+def _map_unprotected(
+    text: str, func: Callable[[str], str], hint: re.Pattern[str], protect: re.Pattern[str]
+) -> str:
+    if not hint.search(text):
+        return func(text)
+    out = []
+    pos = 0
+    for m in protect.finditer(text):
+        if m.start() > pos:
+            out.append(func(text[pos : m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    if pos < len(text):
+        out.append(func(text[pos:]))
+    return "".join(out)
+
+
+# --- Cyrillic to Latin ---------------------------------------------------------------------------
+
+
+def _neighbour_letter(s: str, i: int, step: int) -> str:
+    # Skip combining accents and soft hyphens, which sit inside words.
+    while 0 <= i < len(s):
+        c = s[i]
+        if c != "\u00ad" and not unicodedata.combining(c):
+            return c if c.isalpha() else ""
+        i += step
+    return ""
+
+
+def _upper_digraph(m: re.Match[str]) -> str:
+    s, i, c = m.string, m.start(), m.group()
+    nxt = _neighbour_letter(s, i + 1, 1)
+    if nxt:
+        upper = nxt.isupper()
+    else:
+        prev = _neighbour_letter(s, i - 1, -1)
+        upper = prev.isupper()
+    return _UPPER_DIGRAPHS[c] if upper else _CYR_TO_LAT[c]
+
+
+def _latin_plain(text: str) -> str:
+    if "Љ" in text or "Њ" in text or "Џ" in text:
+        text = _UPPER_DIGRAPH_RE.sub(_upper_digraph, text)
+    return text.translate(_LATIN_TABLE)
+
+
+def to_latin(text: str) -> str:
+    """Transliterate Serbian Cyrillic plain text to Latin, leaving URLs and e-mails untouched."""
+    return _map_unprotected(text, _latin_plain, _TEXT_HINT_RE, _TEXT_PROTECT_RE)
+
+
+# --- Latin to Cyrillic ---------------------------------------------------------------------------
+
+
+def _digraph_to_cyr(m: re.Match[str]) -> str:
+    return _DIGRAPH_TO_CYR[m.group()]
+
+
+def _cyr_plain(part: str) -> str:
+    return _DIGRAPH_RE.sub(_digraph_to_cyr, part).translate(_CYRILLIC_TABLE)
+
+
+def _cyr_part(part: str) -> str:
+    if len(part) > 1 and part.isupper() and _ROMAN_RE.fullmatch(part):
+        return part
+    m = _STEM_RE.match(part.lower())
+    if m:
+        cut = _STEM_SPLIT[m.group()]
+        return _cyr_plain(part[:cut]) + _cyr_plain(part[cut:])
+    return _cyr_plain(part)
+
+
+def _cyr_word(token: str) -> str | None:
+    """The Cyrillic form of one word token, or None when the token stays as written."""
+    # NFKC per word, not per text, so that nbsp, "…" or "½" around the words are kept as typed.
+    word = token if token.isascii() else unicodedata.normalize("NFKC", token)
+    if not _SR_LATIN_RE.search(word) or _FOREIGN_RE.search(word):
+        return None
+    if "-" in word or "'" in word or "’" in word:
+        parts = _WORD_SEP_RE.split(word)
+        out = "".join(p if i % 2 else _cyr_part(p) for i, p in enumerate(parts))
+    else:
+        out = _cyr_part(word)
+    return None if out == word else out
+
+
+def _cyr_token(m: re.Match[str]) -> str:
+    token = m.group()
+    out = _cyr_word(token)
+    return token if out is None else out
+
+
+def _cyrillic_plain(text: str) -> str:
+    return _WORD_RE.sub(_cyr_token, text)
+
+
+def to_cyrillic(text: str) -> str:
+    """Transliterate Serbian Latin plain text to Cyrillic, keeping foreign words, URLs, numerals."""
+    return _map_unprotected(text, _cyrillic_plain, _TEXT_HINT_RE, _TEXT_PROTECT_RE)
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+_HTML_TOKEN_RE = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<![^>]*>|<\?[^>]*>"
+    r"""|<(/?)([A-Za-z][^\s/>]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""",
+    re.S,
+)
+_ATTR_RE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`=]+)))?""")
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+_CODE_TAGS = frozenset("code pre kbd samp var script style".split())
+_RAW_TEXT_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")}
+_CONVERTED_ATTRS = frozenset(("title", "alt"))
+
+
+def _element_mode(attrs: str, inherited: bool) -> bool:
+    low = attrs.lower()
+    if "lang" not in low and "translate" not in low:
+        return inherited
+    lang = translate = None
+    for m in _ATTR_RE.finditer(attrs):
+        name = m.group(1).lower()
+        if name in ("lang", "translate"):
+            value = next((v for v in m.group(2, 3, 4) if v is not None), "")
+            if name == "lang":
+                lang = value.strip().lower()
+            else:
+                translate = value.strip().lower()
+    if translate == "no":
+        return False
+    if lang is not None:
+        return re.split("[-_]", lang, maxsplit=1)[0] == "sr"
+    if translate in ("yes", ""):
+        return True
+    return inherited
+
+
+def _convert_attrs(attrs: str, convert: Callable[[str], str]) -> str:
+    out = []
+    pos = 0
+    for m in _ATTR_RE.finditer(attrs):
+        if m.group(1).lower() not in _CONVERTED_ATTRS:
+            continue
+        group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
+        if group is None:
+            continue
+        start, end = m.span(group)
+        out.append(attrs[pos:start])
+        out.append(convert(m.group(group)))
+        pos = end
+    if not out:
+        return attrs
+    out.append(attrs[pos:])
+    return "".join(out)
+
+
+def _convert_html(markup: str, convert: Callable[[str], str]) -> str:
+    """Apply convert to the Serbian text of an HTML fragment; everything else stays byte-exact."""
+    out: list[str] = []
+    append = out.append
+    stack: list[tuple[str, bool, bool]] = []  # (tag name, convert inside, code-like inside)
+    on, code = True, False
+    pos = 0
+    search = _HTML_TOKEN_RE.search
+    while True:
+        m = search(markup, pos)
+        if m is None:
+            tail = markup[pos:]
+            append(convert(tail) if on and tail else tail)
+            return "".join(out)
+        start = m.start()
+        if start > pos:
+            text = markup[pos:start]
+            append(convert(text) if on else text)
+        pos = m.end()
+        name = m.group(2)
+        if name is None:  # comment, doctype, processing instruction
+            append(m.group())
+            continue
+        name = name.lower()
+        if m.group(1):  # end tag: pop to the matching open element, ignore strays
+            append(m.group())
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    del stack[i:]
+                    on, code = (stack[-1][1], stack[-1][2]) if stack else (True, False)
+                    break
+            continue
+        attrs = m.group(3)
+        el_code = code or name in _CODE_TAGS
+        el_on = False if el_code else _element_mode(attrs, on)
+        if el_on and attrs:
+            new_attrs = _convert_attrs(attrs, convert)
+            if new_attrs is not attrs:
+                tag = m.group()
+                a, b = m.start(3) - start, m.end(3) - start
+                append(tag[:a] + new_attrs + tag[b:])
+            else:
+                append(m.group())
+        else:
+            append(m.group())
+        if name in _RAW_TEXT_END:
+            end = _RAW_TEXT_END[name].search(markup, pos)
+            stop = end.end() if end else len(markup)
+            append(markup[pos:stop])
+            pos = stop
+            continue
+        self_closing = attrs.endswith("/") and (len(attrs) == 1 or attrs[-2] in " \t\n\r\f\"'")
+        if name in _VOID_TAGS or self_closing:
+            continue
+        stack.append((name, el_on, el_code))
+        on, code = el_on, el_code
+
+
+def _latin_markup_text(text: str) -> str:
+    return _map_unprotected(text, _latin_plain, _MARKUP_HINT_RE, _MARKUP_PROTECT_RE)
+
+
+def _cyrillic_markup_text(text: str) -> str:
+    return _map_unprotected(text, _cyrillic_plain, _MARKUP_HINT_RE, _MARKUP_PROTECT_RE)
+
+
+@functools.lru_cache(maxsize=2048)
+def to_latin_html(html: str) -> str:
+    """Transliterate the Serbian text, titles and alts of a trusted HTML fragment to Latin."""
+    return _convert_html(html, _latin_markup_text)
+
+
+def to_cyrillic_html(html: str) -> str:
+    """Transliterate the Serbian text, titles and alts of a trusted HTML fragment to Cyrillic."""
+    return _convert_html(html, _cyrillic_markup_text)
+
+
+def has_latin_serbian(text: str) -> bool:
+    """Tell whether to_cyrillic_html would convert any Latin letters of this text or fragment."""
+    found = False
+
+    def probe(segment: str) -> str:
+        nonlocal found
+        if not found:
+            found = (
+                _map_unprotected(segment, _probe_plain, _MARKUP_HINT_RE, _MARKUP_PROTECT_RE)
+                != segment
+            )
+        return segment
+
+    _convert_html(text, probe)
+    return found
+
+
+def _probe_plain(text: str) -> str:
+    # Returns a different string exactly when some word would be converted.
+    for m in _WORD_RE.finditer(text):
+        if _cyr_word(m.group()) is not None:
+            return ""
+    return text
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Fold text for the search index and queries: one form for both scripts, case, diacritics."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE).lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def slugify(text: str) -> str:
+    """Make an ASCII URL slug of at most 80 characters from a Serbian or English title."""
+    slug = _SLUG_SEP_RE.sub("-", fold(text).translate(_SLUG_TABLE)).strip("-")
+    if len(slug) <= _SLUG_MAX:
+        return slug
+    cut = slug.rfind("-", 0, _SLUG_MAX + 1)
+    return slug[:cut] if cut > 0 else slug[:_SLUG_MAX]

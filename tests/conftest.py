@@ -1,0 +1,100 @@
+"""Fixtures: an app on a fresh database per test (SQLite, and PostgreSQL when configured)."""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from mlo import catalogs, create_app, db, publishing
+from mlo.db import Base
+
+POSTGRES_URL = os.environ.get("MLO_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Real compiled catalogs, fresh from the .po files in the tree."""
+    for _line in catalogs.compile_all(catalogs.root()):
+        pass
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    """The PostgreSQL test database with a fresh schema, made once per run."""
+    assert POSTGRES_URL
+    engine = db.make_engine(POSTGRES_URL)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
+    """The application on an empty database of each configured backend."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_schema")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        if request.param == "postgresql":
+            tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        else:
+            db.create_schema()
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+ArticleFactory = Callable[..., str]
+
+
+@pytest.fixture
+def make_article(app: Flask) -> ArticleFactory:
+    """Create (or update) an article through the import operation; returns its key."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        key: str | None = None,
+        published: str = "2023-02-07",
+        status: str = "published",
+        source: str = "en",
+        **translations: dict[str, Any],
+    ) -> str:
+        key = key or f"article-{next(counter)}"
+        if not translations:
+            translations = {"en": {"title": f"Article {key}", "body": "<p>Text.</p>"}}
+        record = {
+            "key": key,
+            "published": published,
+            "status": status,
+            "source": source,
+            "translations": translations,
+        }
+        with app.app_context():
+            zone = app.config["NEWSROOM_TIMEZONE"]
+            publishing.import_articles(publishing.parse_records([record], zone))
+            db.session.commit()
+        return key
+
+    return make
