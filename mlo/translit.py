@@ -60,6 +60,13 @@ _STEM_SPLIT |= {s: s.index("nj") + 1 for s in _N_J_STEMS}
 _STEM_RE = re.compile("|".join(sorted(_STEM_SPLIT, key=len, reverse=True)))
 
 _ROMAN_RE = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+# Serbian words that are also valid numerals. "MI" (we), "LI" (a particle) and "DIV" (giant) are
+# never used as numerals; "VI" (you, or 6) is a word when it stands next to an all-caps word, as in
+# "DA LI VI ZNATE", and a numeral otherwise ("Pij VI", "VI vek").
+_NEVER_ROMAN = frozenset(("MI", "LI", "DIV"))
+_CAPS_CONTEXT_ROMAN = frozenset(("VI",))
+_PREV_WORD_RE = re.compile(r"([^\W\d_]+)\W{0,5}$")
+_NEXT_WORD_RE = re.compile(r"\W{0,5}([^\W\d_]+)")
 _SR_LATIN_RE = re.compile("[a-pr-vzA-PR-VZčćđšžČĆĐŠŽ]")
 # A word with any other letter (q w x y, é, ß, ...) is a foreign word and stays as written.
 # Cyrillic is allowed so that a word typed with mixed scripts still ends up all Cyrillic.
@@ -162,8 +169,28 @@ def _cyr_plain(part: str) -> str:
     return _DIGRAPH_RE.sub(_digraph_to_cyr, part).translate(_CYRILLIC_TABLE)
 
 
-def _cyr_part(part: str) -> str:
-    if len(part) > 1 and part.isupper() and _ROMAN_RE.fullmatch(part):
+def _is_roman(part: str, caps_context: bool = False) -> bool:
+    return (
+        len(part) > 1
+        and part.isupper()
+        and part not in _NEVER_ROMAN
+        and not (caps_context and part in _CAPS_CONTEXT_ROMAN)
+        and _ROMAN_RE.fullmatch(part) is not None
+    )
+
+
+def _is_caps_word(word: str) -> bool:
+    return len(word) > 1 and word.isupper() and not _is_roman(word)
+
+
+def _in_caps_context(s: str, start: int, end: int) -> bool:
+    prev = _PREV_WORD_RE.search(s, max(0, start - 40), start)
+    nxt = _NEXT_WORD_RE.match(s, end)
+    return bool(prev and _is_caps_word(prev.group(1)) or nxt and _is_caps_word(nxt.group(1)))
+
+
+def _cyr_part(part: str, caps_context: bool) -> str:
+    if _is_roman(part, caps_context):
         return part
     m = _STEM_RE.match(part.lower())
     if m:
@@ -172,7 +199,7 @@ def _cyr_part(part: str) -> str:
     return _cyr_plain(part)
 
 
-def _cyr_word(token: str) -> str | None:
+def _cyr_word(token: str, caps_context: bool = False) -> str | None:
     """The Cyrillic form of one word token, or None when the token stays as written."""
     # NFKC per word, not per text, so that nbsp, "…" or "½" around the words are kept as typed.
     word = token if token.isascii() else unicodedata.normalize("NFKC", token)
@@ -180,16 +207,21 @@ def _cyr_word(token: str) -> str | None:
         return None
     if "-" in word or "'" in word or "’" in word:
         parts = _WORD_SEP_RE.split(word)
-        out = "".join(p if i % 2 else _cyr_part(p) for i, p in enumerate(parts))
+        out = "".join(p if i % 2 else _cyr_part(p, caps_context) for i, p in enumerate(parts))
     else:
-        out = _cyr_part(word)
+        out = _cyr_part(word, caps_context)
     return None if out == word else out
 
 
-def _cyr_token(m: re.Match[str]) -> str:
+def _cyr_match(m: re.Match[str]) -> str | None:
     token = m.group()
-    out = _cyr_word(token)
-    return token if out is None else out
+    caps_context = token in _CAPS_CONTEXT_ROMAN and _in_caps_context(m.string, *m.span())
+    return _cyr_word(token, caps_context)
+
+
+def _cyr_token(m: re.Match[str]) -> str:
+    out = _cyr_match(m)
+    return m.group() if out is None else out
 
 
 def _cyrillic_plain(text: str) -> str:
@@ -356,7 +388,7 @@ def has_latin_serbian(text: str) -> bool:
 def _probe_plain(text: str) -> str:
     # Returns a different string exactly when some word would be converted.
     for m in _WORD_RE.finditer(text):
-        if _cyr_word(m.group()) is not None:
+        if _cyr_match(m) is not None:
             return ""
     return text
 
