@@ -65,10 +65,12 @@ class SafeBabel(Babel):
 
 
 def current_locale() -> Locale:
-    """The locale of this request: from the URL, else negotiated from cookie and browser."""
+    """The locale of this request: from its URL prefix, else negotiated from cookie and browser."""
     locale = g.get("locale")
     if locale is None:
-        locale = locales.negotiate(
+        # Pages that matched no route (a 404) still speak the language of their URL.
+        first_segment = request.path.split("/")[1]
+        locale = locales.BY_PREFIX.get(first_segment) or locales.negotiate(
             request.headers.get("Accept-Language"), request.cookies.get(current_app.config["LANG_COOKIE"])
         )
         g.locale = locale

@@ -4,6 +4,7 @@ Queries are never passed through as search syntax: they are folded into plain wo
 word becomes a quoted prefix, so no input can be an operator, a syntax error or SQL.
 """
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,7 +12,7 @@ from functools import lru_cache
 import snowballstemmer
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import column, func, select, table, text
+from sqlalchemy import column, func, literal_column, select, table, text
 
 from mlo import translit
 from mlo.db import session
@@ -72,8 +73,9 @@ def prefix(term: str, lang: str) -> str:
     """The prefix a folded term matches by: its stem, so that inflected forms match too."""
     if term.isdigit() or len(term) < 4:
         return term
-    # Snowball writes some stems with diacritics (djokovic -> đokovic): fold them back.
-    stem = translit.fold(_STEMMERS[lang].stemWord(term))
+    # Snowball may respell a stem (djokovic -> đokovic, ministry -> ministri): keep only what
+    # the stem shares with the word, so the prefix also matches the unstemmed SQLite index.
+    stem = os.path.commonprefix([term, translit.fold(_STEMMERS[lang].stemWord(term))])
     # Serbian's fleeting a: sastanak, sastanka; the shorter stem finds both.
     if lang == "sr" and len(stem) >= 6 and stem.endswith(("ak", "ac")):
         stem = stem[:-2]
@@ -106,9 +108,9 @@ def _match(found: list[str], lang: str, limit: int, offset: int) -> tuple[list[i
     base = select(Translation.id).join(Translation.article).where(visible(lang))
     if session.get_bind().dialect.name == "postgresql":
         # PostgreSQL stems the prefixes with the same configuration as the index.
-        config = text("'serbian'::regconfig" if lang == "sr" else "'english'::regconfig")
+        config = literal_column("'serbian'::regconfig" if lang == "sr" else "'english'::regconfig")
         tsquery = func.to_tsquery(config, " & ".join(f"{p}:*" for p in found))
-        vector = text("translation.search_vector")
+        vector = literal_column("translation.search_vector")
         query = base.where(vector.op("@@")(tsquery))
         rank = func.ts_rank(vector, tsquery).desc()
     else:

@@ -78,7 +78,7 @@ def make_article(app: Flask) -> ArticleFactory:
         key: str | None = None,
         published: str = "2023-02-07",
         status: str = "published",
-        source: str = "en",
+        source: str | None = None,
         **translations: dict[str, Any],
     ) -> str:
         key = key or f"article-{next(counter)}"
@@ -88,9 +88,10 @@ def make_article(app: Flask) -> ArticleFactory:
             "key": key,
             "published": published,
             "status": status,
-            "source": source,
             "translations": translations,
         }
+        if source:
+            record["source"] = source
         with app.app_context():
             zone = app.config["NEWSROOM_TIMEZONE"]
             publishing.import_articles(publishing.parse_records([record], zone))

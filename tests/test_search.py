@@ -1,0 +1,176 @@
+"""Search our content: either script, any case, with or without diacritics, any input safe."""
+
+import re
+
+import pytest
+
+from mlo import search, translit
+from tests.test_translit import FOLD_CASES
+
+CEVAPI = {
+    "title": "Српски специјалитети",
+    "summary": "Колеге су донеле ћевапе.",
+    "body": "<p>Пробао сам ћевапи, чварци и пребранац у Београду.</p>",
+}
+DJOKOVIC = {
+    "title": "Добротворни турнир",
+    "summary": "Новак Ђоковић послао је рекет.",
+    "body": "<p>Рекет са потписом Ђоковића био је главна атракција састанка.</p>",
+}
+MEETING = {
+    "title": "Састанак у Министарству одбране",
+    "summary": "Делегација НАТО у Београду.",
+    "body": "<p>На састанку је разговарано о сарадњи.</p>",
+}
+
+
+@pytest.fixture
+def articles(make_article):
+    make_article(key="cevapi", sr=CEVAPI, en={"title": "Serbian delicacies", "body": "<p>Ćevapi.</p>"})
+    make_article(key="djokovic", sr=DJOKOVIC, en={"title": "Charity tennis", "body": "<p>Novak Đoković sent a racket.</p>"})
+    make_article(key="meeting", sr=MEETING, en={"title": "Meeting at the Ministry", "body": "<p>Talks in Belgrade.</p>"})
+    make_article(key="draft", status="draft", sr={"title": "Нацрт о ћевапима", "body": "<p>ћевапи</p>"})
+    make_article(key="later", published="2999-01-01", sr={"title": "Будући ћевапи", "body": "<p>ћевапи</p>"})
+
+
+def found(client, prefix, query):
+    response = client.get(f"/{prefix}/search/", query_string={"q": query})
+    assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    return re.findall(r'<h2><a href="/[^/]+/news/\d+/([^/]+)/">', html)
+
+
+@pytest.mark.parametrize("query", ["ћевапи", "ćevapi", "cevapi", "ĆEVAPI", "Ћевапи", "cEvApI"])
+@pytest.mark.parametrize("prefix", ["sr-cyrl", "sr-latn"])
+def test_serbian_search_ignores_script_case_and_diacritics(client, articles, prefix, query):
+    assert found(client, prefix, query) == ["srpski-specijaliteti"]
+
+
+@pytest.mark.parametrize("query", ["Ђоковић", "Đoković", "Djokovic", "djokovic", "ĐOKOVIĆ", "Dokovic"])
+def test_djokovic_in_any_spelling(client, articles, query):
+    expected = [] if query == "Dokovic" else ["dobrotvorni-turnir"]
+    assert found(client, "sr-latn", query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Beograd", {"srpski-specijaliteti", "sastanak-u-ministarstvu-odbrane"}),
+        ("Београда", {"srpski-specijaliteti", "sastanak-u-ministarstvu-odbrane"}),
+        ("sastanak", {"sastanak-u-ministarstvu-odbrane", "dobrotvorni-turnir"}),
+        ("састанку", {"sastanak-u-ministarstvu-odbrane", "dobrotvorni-turnir"}),
+        ("ćevapa", {"srpski-specijaliteti"}),
+        ("sastanak beograd", {"sastanak-u-ministarstvu-odbrane"}),
+    ],
+)
+def test_inflected_forms_match(client, articles, query, expected):
+    assert set(found(client, "sr-cyrl", query)) == expected
+
+
+def test_english_pages_search_english_text(client, articles):
+    assert found(client, "en", "racket") == ["charity-tennis"]
+    assert found(client, "en", "Đoković") == ["charity-tennis"]
+    assert found(client, "en", "ћевапи") == ["serbian-delicacies"]  # folded to cevapi
+    assert found(client, "en", "meetings") == ["meeting-at-the-ministry"]
+    assert found(client, "en", "the ministry") == ["meeting-at-the-ministry"]
+
+
+def test_results_show_highlighted_snippet_count_and_reader_script(client, articles):
+    html = client.get("/sr-latn/search/?q=ћевапи").get_data(as_text=True)
+    assert "Srpski specijaliteti" in html  # the title in the reader's script
+    assert "<mark>ćevapi</mark>" in html and "<mark>ćevape</mark>" in html
+    assert "1 " in re.search(r'<p role="status">([^<]+)</p>', html).group(1)
+    html = client.get("/sr-cyrl/search/?q=cevapi").get_data(as_text=True)
+    assert "<mark>ћевапи</mark>" in html
+
+
+def test_drafts_and_scheduled_are_never_found(client, articles):
+    html = client.get("/sr-cyrl/search/?q=ћевапи").get_data(as_text=True)
+    assert "Нацрт" not in html and "Будући" not in html
+
+
+HOSTILE = [
+    '"',
+    '"ćevapi',
+    "ćevapi\"'`",
+    "cevapi AND OR NOT NEAR",
+    "NEAR(cevapi beograd, 2)",
+    "cevapi*",
+    "^cevapi",
+    "title:cevapi",
+    "((cevapi",
+    "cevapi))",
+    "'; DROP TABLE translation; --",
+    "1' OR '1'='1",
+    "!!!???...",
+    "* ^ : ( ) \" -",
+    "%",
+    "\\",
+    "\x00cevapi",
+    "ćevapi & | !",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_any_input_is_safe(client, articles, query):
+    response = client.get("/sr-latn/search/", query_string={"q": query})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<script>alert" not in html
+    if search.terms(query) == ["cevapi"]:
+        assert "srpski-specijaliteti" in html
+    elif not search.terms(query):
+        assert "Type at least one word" in html or "Unesite" in html or "Укуцајте" in html
+
+
+def test_only_punctuation_asks_for_a_word(client, articles):
+    html = client.get("/en/search/?q=!!!").get_data(as_text=True)
+    assert "Type at least one word" in html
+
+
+def test_overlong_query_gets_a_clear_message(client, articles):
+    response = client.get("/en/search/", query_string={"q": "a" * 10_000})
+    assert response.status_code == 400
+    assert "too long" in response.get_data(as_text=True)
+
+
+def test_non_utf8_percent_escapes(client, articles):
+    response = client.get("/sr-latn/search/?q=%C4%87evapi%FF%FE")
+    assert response.status_code == 200
+
+
+def test_empty_query_shows_the_form(client):
+    html = client.get("/en/search/").get_data(as_text=True)
+    assert 'name="q"' in html and "articles found" not in html
+
+
+def test_search_pagination(client, app, make_article):
+    app.config["SEARCH_PAGE_SIZE"] = 2
+    for day in range(1, 6):
+        make_article(published=f"2023-03-0{day}", en={"title": f"Belgrade {day}", "body": "<p>x</p>"})
+    html = client.get("/en/search/?q=belgrade").get_data(as_text=True)
+    assert "5 articles found" in html and "Page 1 of 3" in html
+    assert client.get("/en/search/?q=belgrade&page=3").status_code == 200
+    assert client.get("/en/search/?q=belgrade&page=4").status_code == 404
+    assert client.get("/en/search/?q=belgrade&page=abc").status_code == 404
+
+
+def test_index_follows_updates_and_deletes(client, app, make_article):
+    from mlo import db
+    from mlo.models import Article
+
+    make_article(key="k", en={"title": "Flood protection", "body": "<p>x</p>"})
+    assert found(client, "en", "flood") == ["flood-protection"]
+    make_article(key="k", en={"title": "Fire protection", "slug": "flood-protection", "body": "<p>x</p>"})
+    assert found(client, "en", "flood") == []
+    assert found(client, "en", "fire") == ["flood-protection"]
+    with app.app_context():
+        db.session.delete(db.session.query(Article).one())
+        db.session.commit()
+    assert found(client, "en", "fire") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), FOLD_CASES)
+def test_fold_table(text, expected):
+    assert translit.fold(text) == expected
