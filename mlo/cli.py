@@ -56,7 +56,8 @@ def import_command(path: Path) -> None:
     except OSError as error:
         raise click.ClickException(f"{path}: cannot read: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise click.ClickException(f"{path}: not valid JSON: {error}; nothing was imported") from None
+        message = f"{path}: not valid JSON: {error}; nothing was imported"
+        raise click.ClickException(message) from None
     _import(data, str(path))
 
 

@@ -40,7 +40,9 @@ def sitemap() -> Response:
     newest = max((t.updated_at for t in translations), default=None)
     pages: list[tuple[list[tuple[Locale, str]], datetime | None]] = []
     for endpoint, values in _listing_pages():
-        urls = [(loc, url_for(endpoint, loc=loc, _external=True, **values)) for loc in locales.LOCALES]
+        urls = [
+            (loc, url_for(endpoint, loc=loc, _external=True, **values)) for loc in locales.LOCALES
+        ]
         pages.append((urls, newest))
     by_article = sorted(translations, key=lambda t: t.article_id)
     for _article_id, group in groupby(by_article, key=lambda t: t.article_id):

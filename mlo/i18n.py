@@ -8,11 +8,10 @@ from datetime import datetime
 from functools import cached_property
 
 from flask import Flask, Response, current_app, g, request
-from flask_babel import Babel, Domain, format_date
+from flask_babel import Babel, Domain, format_date, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from flask_babel import ngettext, pgettext
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
@@ -71,7 +70,8 @@ def current_locale() -> Locale:
         # Pages that matched no route (a 404) still speak the language of their URL.
         first_segment = request.path.split("/")[1]
         locale = locales.BY_PREFIX.get(first_segment) or locales.negotiate(
-            request.headers.get("Accept-Language"), request.cookies.get(current_app.config["LANG_COOKIE"])
+            request.headers.get("Accept-Language"),
+            request.cookies.get(current_app.config["LANG_COOKIE"]),
         )
         g.locale = locale
     return locale
@@ -115,4 +115,3 @@ def _zone() -> str:
 def long_date(value: datetime) -> str:
     """A stored UTC time as the newsroom's local date: 7. фебруар 2023. / February 7, 2023."""
     return format_date(value, "long")
-

@@ -79,7 +79,7 @@ def parse_accept_language(header: str) -> list[str]:
 
 
 def negotiate(accept_language: str | None, cookie: str | None = None) -> Locale:
-    """The locale for a visitor: the cookie's if valid, else the first usable Accept-Language tag."""
+    """The locale for a visitor: a valid cookie, else the first usable Accept-Language tag."""
     if cookie in BY_PREFIX:
         return BY_PREFIX[cookie]
     for tag in parse_accept_language(accept_language or ""):

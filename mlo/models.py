@@ -130,7 +130,9 @@ for _statement in (
     "VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO translation_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
 ):
-    event.listen(Translation.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+    event.listen(
+        Translation.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
+    )
 
 # PostgreSQL: a generated tsvector (serbian or english stemming of the folded text), GIN-indexed.
 for _statement in (

@@ -8,9 +8,9 @@ from flask import current_app, url_for
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from mlo import dates
+from mlo.db import session
 from mlo.i18n import current_locale
 from mlo.locales import Locale
-from mlo.db import session
 from mlo.models import Article, OldSlug, Translation, utcnow
 
 

@@ -4,7 +4,6 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from flask import url_for as flask_url_for
 
 from mlo import locales, news, search
-from mlo.i18n import current_locale
 from mlo.locales import Locale
 from mlo.models import Translation
 
@@ -88,7 +87,11 @@ def _not_in_this_language(slug: str) -> Response | tuple[str, int]:
         # The reader swapped the prefix of a URL whose language we do have: go to it.
         return redirect(news.article_url(article.translations[g.locale.lang]), 302)
     versions = [
-        (locale, article.translations[locale.lang], news.article_url(article.translations[locale.lang], locale))
+        (
+            locale,
+            article.translations[locale.lang],
+            news.article_url(article.translations[locale.lang], locale),
+        )
         for locale in locales.for_languages(news.public_languages(article))
     ]
     return render_template("missing.html", versions=versions, alternates=[]), 404
@@ -118,7 +121,10 @@ def _everywhere(**args: object) -> list[tuple[Locale, str]]:
     # Listing pages exist in every locale: the same endpoint and arguments under each prefix.
     values = {**(request.view_args or {}), **{k: v for k, v in args.items() if v is not None}}
     return [
-        (locale, flask_url_for(request.endpoint or "public.home", loc=locale, _external=True, **values))
+        (
+            locale,
+            flask_url_for(request.endpoint or "public.home", loc=locale, _external=True, **values),
+        )
         for locale in locales.LOCALES
     ]
 

@@ -272,7 +272,9 @@ def _claim_slug(lang: str, slug: str) -> None:
 def export_articles(zone: str) -> list[dict[str, Any]]:
     """Every article that is not deleted, in the import format, oldest first."""
     articles = session.scalars(
-        select(Article).where(Article.deleted_at.is_(None)).order_by(Article.published_at, Article.key)
+        select(Article)
+        .where(Article.deleted_at.is_(None))
+        .order_by(Article.published_at, Article.key)
     )
     return [
         {

@@ -92,7 +92,9 @@ def run(query: str, locale: Locale, number: int, size: int) -> Result:
     """Search the visible translations of the locale's language; a page of hits."""
     limit = current_app.config["SEARCH_MAX_QUERY"]
     if len(query) > limit:
-        return Result(error=_("That search is too long: use at most %(limit)d characters.", limit=limit))
+        return Result(
+            error=_("That search is too long: use at most %(limit)d characters.", limit=limit)
+        )
     found = prefixes(query, locale.lang)
     if not query.strip():
         return Result()
@@ -150,4 +152,6 @@ def _hit(translation: Translation, found: list[str], locale: Locale) -> Hit:
         excerpt = "… " + excerpt
     if start + SNIPPET_WORDS < len(words):
         excerpt += " …"
-    return Hit(translation, highlight(locale.text(translation.title), found), highlight(excerpt, found))
+    return Hit(
+        translation, highlight(locale.text(translation.title), found), highlight(excerpt, found)
+    )

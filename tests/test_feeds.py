@@ -14,7 +14,9 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.or
 @pytest.fixture
 def content(make_article):
     make_article(key="both", published="2023-02-07", en=EN, sr=SR)
-    make_article(key="en-only", published="2024-10-04", en={"title": "Visit to Niš", "body": "<p>x</p>"})
+    make_article(
+        key="en-only", published="2024-10-04", en={"title": "Visit to Niš", "body": "<p>x</p>"}
+    )
     make_article(key="draft", status="draft", en={"title": "Draft", "slug": "draft"})
 
 

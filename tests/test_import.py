@@ -54,7 +54,10 @@ def test_import_creates_then_updates_by_key(app, runner, tmp_path):
     assert "updated: 1" in result.output, result.output
     assert count(app) == 1
     with app.app_context():
-        en, sr = (db.session.scalar(select(Translation).where(Translation.lang == lang)) for lang in ("en", "sr"))
+        en, sr = (
+            db.session.scalar(select(Translation).where(Translation.lang == lang))
+            for lang in ("en", "sr")
+        )
         assert en.revision == 2
         assert sr.is_stale()  # the English source moved on; the Serbian was made from revision 1
 
@@ -64,7 +67,9 @@ def test_import_creates_then_updates_by_key(app, runner, tmp_path):
 
 def test_export_round_trips(app, runner, tmp_path):
     timed = {**INTERVIEW, "key": "timed", "published": "2023-03-01T10:30:00+01:00"}
-    timed["translations"] = {"en": {**INTERVIEW["translations"]["en"], "title": "Timed", "slug": "timed"}}
+    timed["translations"] = {
+        "en": {**INTERVIEW["translations"]["en"], "title": "Timed", "slug": "timed"}
+    }
     runner.invoke(args=["content", "import", write(tmp_path, [INTERVIEW, timed])])
     out = tmp_path / "export.json"
     result = runner.invoke(args=["content", "export", str(out)])
@@ -111,7 +116,9 @@ def bad(**changes):
         ("not a record", "(record): expected an object"),
     ],
 )
-def test_bad_record_names_record_and_field_and_imports_nothing(app, runner, tmp_path, record, expected):
+def test_bad_record_names_record_and_field_and_imports_nothing(
+    app, runner, tmp_path, record, expected
+):
     good = {**INTERVIEW, "key": "good-one"}
     good["translations"] = {"en": {"title": "Good", "slug": "good"}}
     result = runner.invoke(args=["content", "import", write(tmp_path, [good, record])])

@@ -104,7 +104,9 @@ def test_english_only_article_has_no_serbian_links(client, english_only):
 
 
 @pytest.mark.parametrize("prefix", ["sr-cyrl", "sr-latn"])
-def test_missing_translation_is_a_localized_404_linking_to_what_exists(client, english_only, prefix):
+def test_missing_translation_is_a_localized_404_linking_to_what_exists(
+    client, english_only, prefix
+):
     response = client.get(f"/{prefix}/news/2024/visit-to-nis/")
     html = response.get_data(as_text=True)
     assert response.status_code == 404

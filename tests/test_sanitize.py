@@ -16,10 +16,16 @@ CASES = [
     ('<a href="https://nato.int" target="_blank">x</a>', '<a href="https://nato.int">x</a>'),
     ('<a href="mailto:press@example.org">m</a>', '<a href="mailto:press@example.org">m</a>'),
     ('<a href="ftp://x">f</a>', "<a>f</a>"),
-    ('<img src="https://x/y.jpg" alt="Opis" onerror="x">', '<img src="https://x/y.jpg" alt="Opis">'),
+    (
+        '<img src="https://x/y.jpg" alt="Opis" onerror="x">',
+        '<img src="https://x/y.jpg" alt="Opis">',
+    ),
     ('<img src="data:image/png;base64,AAA">', "<img>"),
     ("<figure><figcaption>c</figcaption></figure>", "<figure><figcaption>c</figcaption></figure>"),
-    ('<span lang="en" translate="no">Facebook</span>', '<span lang="en" translate="no">Facebook</span>'),
+    (
+        '<span lang="en" translate="no">Facebook</span>',
+        '<span lang="en" translate="no">Facebook</span>',
+    ),
     ('<p lang="sr-Latn">x</p>', '<p lang="sr-Latn">x</p>'),
     ('<span lang="&quot;><script>" translate="maybe">x</span>', "<span>x</span>"),
     ('<div class="x" style="color:red">y</div>', "y"),
