@@ -1,6 +1,10 @@
 """The database: one engine per app, a session per app context, and the boundary that commits."""
 
+from pathlib import Path
 from typing import cast
+
+import alembic.command
+import alembic.config
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -61,8 +65,17 @@ session: Session = cast(Session, LocalProxy(get_session))
 
 
 def create_schema() -> None:
-    """Create every missing table (and its search index); safe to run again."""
-    Base.metadata.create_all(engine())
+    """Bring the current app's database to the newest schema; safe to run again."""
+    upgrade(engine())
+
+
+def upgrade(bind: Engine) -> None:
+    """Run the Alembic migrations that the database has not had yet."""
+    config = alembic.config.Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with bind.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.command.upgrade(config, "head")
 
 
 def _commit(response: Response) -> Response:

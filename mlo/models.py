@@ -2,17 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (
-    DDL,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-)
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
@@ -80,7 +70,8 @@ class Translation(Base):
     slug: Mapped[str] = mapped_column(String(100))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    # Folded plain text (see translit.fold): what the search index is built from.
+    # Folded plain text (see translit.fold): what the search index is built from. The index
+    # itself (FTS5 on SQLite, a generated tsvector on PostgreSQL) is made by the migration.
     search_text: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(default=1)
     # The source translation's revision this one was translated from; None on the source.
@@ -113,39 +104,3 @@ class OldSlug(Base):
     slug: Mapped[str] = mapped_column(String(100))
 
     translation: Mapped[Translation] = relationship(back_populates="old_slugs")
-
-
-# The search index lives beside the table it indexes, in each dialect's own way.
-# SQLite: an external-content FTS5 table over the folded text, kept in sync by triggers.
-for _statement in (
-    "CREATE VIRTUAL TABLE translation_fts USING fts5("
-    "search_text, content='translation', content_rowid='id', tokenize='unicode61')",
-    "CREATE TRIGGER translation_fts_ai AFTER INSERT ON translation BEGIN "
-    "INSERT INTO translation_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER translation_fts_ad AFTER DELETE ON translation BEGIN "
-    "INSERT INTO translation_fts(translation_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER translation_fts_au AFTER UPDATE OF search_text ON translation BEGIN "
-    "INSERT INTO translation_fts(translation_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO translation_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-):
-    event.listen(
-        Translation.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
-
-# PostgreSQL: a generated tsvector (serbian or english stemming of the folded text), GIN-indexed.
-for _statement in (
-    "ALTER TABLE translation ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-    "(to_tsvector(CASE lang WHEN 'sr' THEN 'serbian'::regconfig ELSE 'english'::regconfig END,"
-    " search_text)) STORED",
-    "CREATE INDEX ix_translation_search_vector ON translation USING gin (search_vector)",
-):
-    event.listen(
-        Translation.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
-event.listen(
-    Translation.__table__,
-    "after_drop",
-    DDL("DROP TABLE IF EXISTS translation_fts").execute_if(dialect="sqlite"),
-)

@@ -28,8 +28,10 @@ def postgres_schema() -> str:
     """The PostgreSQL test database with a fresh schema, made once per run."""
     assert POSTGRES_URL
     engine = db.make_engine(POSTGRES_URL)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    db.upgrade(engine)
     engine.dispose()
     return POSTGRES_URL
 
