@@ -71,7 +71,9 @@ class Noun:
 
 def nouns(table: str) -> list[Noun]:
     """Nouns from lines of 'en | nominative | genitive | locative | accusative'."""
-    return [Noun(*(part.strip() for part in line.split("|"))) for line in table.strip().splitlines()]
+    return [
+        Noun(*(part.strip() for part in line.split("|"))) for line in table.strip().splitlines()
+    ]
 
 
 CITIES = nouns("""
@@ -319,7 +321,7 @@ def sqlite_database() -> Iterator[str]:
 
 @contextmanager
 def postgres_database(url: str) -> Iterator[str]:
-    """The PostgreSQL database at `url`, confined to a fresh mlo_bench schema, dropped afterwards."""
+    """The database at `url`, confined to a fresh mlo_bench schema that is dropped afterwards."""
     engine = db.make_engine(url)
 
     def reset(create: bool) -> None:
@@ -338,8 +340,12 @@ def postgres_database(url: str) -> Iterator[str]:
 
 
 def postgres_url(explicit: str | None) -> str | None:
-    """The PostgreSQL URL to benchmark: --postgres, else MLO_DATABASE_URL/MLO_TEST_POSTGRES_URL."""
-    candidates = [explicit] + [os.environ.get(n) for n in ("MLO_DATABASE_URL", "MLO_TEST_POSTGRES_URL")]
+    """The PostgreSQL URL to use: --postgres, else MLO_DATABASE_URL or MLO_TEST_POSTGRES_URL."""
+    candidates = [
+        explicit,
+        os.environ.get("MLO_DATABASE_URL"),
+        os.environ.get("MLO_TEST_POSTGRES_URL"),
+    ]
     return next((url for url in candidates if url and url.startswith("postgresql")), None)
 
 

@@ -5,7 +5,6 @@ from typing import cast
 
 import alembic.command
 import alembic.config
-
 from flask import Flask, Response, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker

@@ -126,7 +126,9 @@ def test_switcher_changes_script_and_is_remembered(browser: Browser, live_server
         assert html_lang(page) == "en"
 
         page.get_by_role("link", name=EN_TITLE).click()
-        expect(page).to_have_url(re.compile(r"/en/news/2023/cooperation-in-ljubljana-and-belgrade/$"))
+        expect(page).to_have_url(
+            re.compile(r"/en/news/2023/cooperation-in-ljubljana-and-belgrade/$")
+        )
         expect(page.locator("h1")).to_have_text(EN_TITLE)
 
         page.get_by_role("link", name="Ћирилица").click()
