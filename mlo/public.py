@@ -1,13 +1,23 @@
 """The reading site: home, newsroom, year archives, articles and the redirect at /."""
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
-from flask import url_for as flask_url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from mlo import locales, news, search
 from mlo.locales import Locale
-from mlo.models import Translation
+from mlo.models import Article, Translation
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_global(news.article_url)
 
 
 @bp.get("/")
@@ -17,7 +27,7 @@ def root() -> Response:
         request.headers.get("Accept-Language"),
         request.cookies.get(current_app.config["LANG_COOKIE"]),
     )
-    response = redirect(flask_url_for("public.home", loc=locale), 302)
+    response = redirect(url_for("public.home", loc=locale), 302)
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
@@ -27,9 +37,6 @@ def home() -> str:
     """Latest news."""
     items = news.latest(g.locale.lang, current_app.config["HOME_SIZE"])
     return render_template("home.html", items=items, alternates=_everywhere())
-
-
-bp.add_app_template_global(news.article_url)
 
 
 @bp.get("/<locale:loc>/news/")
@@ -75,7 +82,7 @@ def article(year: int, slug: str) -> Response | str | tuple[str, int]:
         "article.html",
         translation=translation,
         year=year,
-        alternates=_article_alternates(translation),
+        alternates=[(locale, url) for locale, _, url in _versions(translation.article)],
     )
 
 
@@ -86,15 +93,7 @@ def _not_in_this_language(slug: str) -> Response | tuple[str, int]:
     if g.locale.lang in article.translations:
         # The reader swapped the prefix of a URL whose language we do have: go to it.
         return redirect(news.article_url(article.translations[g.locale.lang]), 302)
-    versions = [
-        (
-            locale,
-            article.translations[locale.lang],
-            news.article_url(article.translations[locale.lang], locale),
-        )
-        for locale in locales.for_languages(news.public_languages(article))
-    ]
-    return render_template("missing.html", versions=versions, alternates=[]), 404
+    return render_template("missing.html", versions=_versions(article), alternates=[]), 404
 
 
 @bp.get("/<locale:loc>/search/")
@@ -123,15 +122,16 @@ def _everywhere(**args: object) -> list[tuple[Locale, str]]:
     return [
         (
             locale,
-            flask_url_for(request.endpoint or "public.home", loc=locale, _external=True, **values),
+            url_for(request.endpoint or "public.home", loc=locale, _external=True, **values),
         )
         for locale in locales.LOCALES
     ]
 
 
-def _article_alternates(translation: Translation) -> list[tuple[Locale, str]]:
-    article = translation.article
+def _versions(article: Article) -> list[tuple[Locale, Translation, str]]:
+    # Every locale in which readers can see this article, with its translation and URL.
     return [
-        (locale, news.article_url(article.translations[locale.lang], locale, _external=True))
+        (locale, translation, news.article_url(translation, locale, _external=True))
         for locale in locales.for_languages(news.public_languages(article))
+        for translation in [article.translations[locale.lang]]
     ]
