@@ -36,6 +36,7 @@ ENGLISH_STOPWORDS = frozenset(
 )
 _FTS = table("translation_fts", column("rowid"))
 _WORD = re.compile(r"[^\W_]+")
+_WORD_OR_NOT = re.compile(r"[^\W_]+|[\W_]+")
 _STEMMERS = {"en": snowballstemmer.stemmer("english"), "sr": snowballstemmer.stemmer("serbian")}
 
 
@@ -58,6 +59,7 @@ class Result:
     pages: int = 1
     prefixes: list[str] = field(default_factory=list)
     error: str | None = None
+    no_words: bool = False  # the query had no letters or digits at all
 
 
 def terms(query: str) -> list[str]:
@@ -93,13 +95,14 @@ def run(query: str, locale: Locale, number: int, size: int) -> Result:
     limit = current_app.config["SEARCH_MAX_QUERY"]
     if len(query) > limit:
         return Result(
+            # Translators: %(limit)d is the longest search allowed, in characters (200).
             error=_("That search is too long: use at most %(limit)d characters.", limit=limit)
         )
+    if not terms(query):
+        return Result(no_words=bool(query.strip()))
     found = prefixes(query, locale.lang)
-    if not query.strip():
-        return Result()
     if not found:
-        return Result(prefixes=found)
+        return Result()  # only words every article has, such as "the"
     ids, total = _match(found, locale.lang, size, (number - 1) * size)
     by_id = {t.id: t for t in session.scalars(select(Translation).where(Translation.id.in_(ids)))}
     hits = [_hit(by_id[i], found, locale) for i in ids if i in by_id]
@@ -128,14 +131,10 @@ def _match(found: list[str], lang: str, limit: int, offset: int) -> tuple[list[i
 
 def highlight(value: str, found: list[str]) -> Markup:
     """Text with every word that matches a search prefix wrapped in <mark>."""
-    out, last = [], 0
-    for word in _WORD.finditer(value):
-        if _matches(word.group(), found):
-            out += [escape(value[last : word.start()]), Markup("<mark>"), escape(word.group())]
-            out.append(Markup("</mark>"))
-            last = word.end()
-    out.append(escape(value[last:]))
-    return Markup("").join(out)
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % part if _matches(part, found) else escape(part)
+        for part in _WORD_OR_NOT.findall(value)
+    )
 
 
 def _matches(word: str, found: list[str]) -> bool:

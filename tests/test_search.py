@@ -143,6 +143,8 @@ def test_any_input_is_safe(client, articles, query):
 def test_only_punctuation_asks_for_a_word(client, articles):
     html = client.get("/en/search/?q=!!!").get_data(as_text=True)
     assert "Type at least one word" in html
+    html = client.get("/en/search/?q=the").get_data(as_text=True)  # a word, just too common
+    assert "0 articles found" in html and "Type at least one word" not in html
 
 
 def test_overlong_query_gets_a_clear_message(client, articles):
