@@ -1,27 +1,157 @@
-"""Interface catalogs: derive the Latin catalog, compile, and keep broken messages harmless.
+"""Interface catalogs: extract, update, init, compile, status and check, with Babel in-process.
 
-Runs Babel in-process. The sr_Latn catalog is never edited by hand: it is the transliteration
-of sr_Cyrl, written by `update` and `compile`.
+Plain functions on a translations folder (`base`) and the source tree (`project`); no Flask.
+Translators edit only sr_Cyrl: the sr_Latn catalog is its transliteration, rewritten by
+`update` and `compile`. The en catalog is the English source, where an empty msgstr shows the
+msgid as written.
 """
 
+import gettext
+import io
 import re
-from collections.abc import Iterable
+import tomllib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from babel.messages.catalog import Catalog
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from mlo import translit
 
 DOMAIN = "messages"
-CYRILLIC, LATIN = "sr_Cyrl", "sr_Latn"
+SOURCE, CYRILLIC, LATIN = "en", "sr_Cyrl", "sr_Latn"
+REQUIRED = (SOURCE, CYRILLIC, LATIN)
+ROLES = {SOURCE: "English source", CYRILLIC: "translators", LATIN: "generated from sr_Cyrl"}
+KEYWORDS: dict[str, Any] = {
+    "_": None,
+    "_l": None,
+    "_lp": ((1, "c"), 2),
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "lazy_gettext": None,
+    "lazy_pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
+COMMENT_TAGS = ["Translators:"]
+EXTRACT = "flask --app app translate extract"
+UPDATE = "flask --app app translate update"
+COMPILE = "flask --app app translate compile"
+
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?([diouxXeEfFgGcrsa%])")
+_MARKUP = frozenset('"<>&')  # Jinja marks translations safe: these would become markup
+_BRACE = re.compile(r"\{\w*(?:[!:][^{}]*)?\}")
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD_LINE = re.compile(rf"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s*{_STRING}")
+_NPLURALS = re.compile(r'"Plural-Forms:\s*nplurals\s*=\s*\d+\s*;')
+_KEYWORDS = re.compile(r"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])(?=[\s\"]|$)")
+_TEMPLATE_HEADER = (
+    "# Interface strings of mlo, extracted from templates/ and mlo/: do not edit.\n"
+    f"# Regenerate with `{EXTRACT}`, then run `{UPDATE}`."
+)
+_LATIN_HEADER = (
+    "# Serbian Latin interface strings, GENERATED from sr_Cyrl: do not edit.\n"
+    "# Edit translations/sr_Cyrl/LC_MESSAGES/messages.po and run `make run`."
+)
+
+
+def shown(path: Path) -> str:
+    """A path as a reader should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be read or made; the message names the file, the line and why."""
+
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        super().__init__(f"{shown(path)}{'' if line is None else f':{line}'}: {reason}")
+        self.path, self.line, self.reason = path, line, reason
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `check` found: where it is, which message, and why it is wrong."""
+
+    path: Path
+    line: int | None
+    msgid: str
+    reason: str
+
+    def __str__(self) -> str:
+        """file:line: "msgid": reason."""
+        where = shown(self.path) + ("" if self.line is None else f":{self.line}")
+        return f"{where}: {self.msgid}: {self.reason}" if self.msgid else f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file a command wrote, or left alone because nothing had changed."""
+
+    path: Path
+    action: str
+    messages: int
+    detail: str = ""
+
+    def __str__(self) -> str:
+        """One line of a command's report."""
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.action} {shown(self.path)}: {self.messages} messages{detail}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A message listed by `status`: its msgid, context and where the code uses it."""
+
+    msgid: str
+    context: str | None
+    locations: list[str]
+
+
+@dataclass(frozen=True)
+class Status:
+    """How complete one catalog is."""
+
+    locale: str
+    role: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+    percent: float
+    untranslated_messages: list[Entry] = field(default_factory=list)
+    fuzzy_messages: list[Entry] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The status as plain data, for JSON."""
+        return asdict(self)
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def project_root() -> Path:
+    """The source tree: where pyproject.toml, templates/ and mlo/ live."""
+    return Path(__file__).resolve().parent.parent
 
 
 def root() -> Path:
     """The top-level translations/ folder."""
-    return Path(__file__).resolve().parent.parent / "translations"
+    return project_root() / "translations"
+
+
+def template_path(base: Path) -> Path:
+    """Where messages.pot lives."""
+    return base / f"{DOMAIN}.pot"
 
 
 def po_path(base: Path, locale: str) -> Path:
@@ -29,17 +159,246 @@ def po_path(base: Path, locale: str) -> Path:
     return base / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def locales_in(base: Path) -> list[str]:
+    """The catalog directories that hold a .po file."""
+    return sorted(p.parent.parent.name for p in base.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    """A .po file as a Babel catalog."""
-    with path.open("rb") as handle:
-        return read_po(handle, locale=locale, domain=DOMAIN, abort_invalid=True)
+    """A .po or .pot file as a Babel catalog; CatalogError says which line is wrong and why."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(path, None, f"cannot be read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")  # some editors start UTF-8 files with a byte-order mark
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CatalogError(
+            path, line, "this line is not UTF-8 text: save the file as UTF-8"
+        ) from None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        reason = _syntax_problem(line.strip())
+        if reason:
+            raise CatalogError(path, number, f"does not parse: {reason}")
+    try:
+        return read_po(lines, locale=locale, domain=DOMAIN, abort_invalid=True)
+    except PoFileError as error:
+        reason = _explain(error)
+        if reason:
+            raise CatalogError(path, error.lineno + 1, f"does not parse: {reason}") from None
+        problem = str(error).rsplit(" on ", 1)[0]
+    except ValueError as error:
+        problem = str(error)
+    # Babel reads the header's values (dates, Language, nplurals) as it finishes the header.
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith('msgid ""')), 1)
+    raise CatalogError(
+        path, line, f"a value in the header (first entry) cannot be read: {problem}"
+    ) from None
+
+
+def _syntax_problem(line: str) -> str | None:
+    # Babel silently accepts a missing closing quote or an unescaped " inside the text.
+    if not line or line.startswith("#"):
+        return None
+    if line.startswith('"Plural-Forms:') and not _NPLURALS.match(line):
+        return 'the header\'s Plural-Forms must start with "nplurals=N;", N being a number'
+    if _KEYWORD_LINE.fullmatch(line) or re.fullmatch(_STRING, line):
+        return None
+    if _KEYWORDS.match(line) or line.startswith('"'):
+        return (
+            'the text must be in straight double quotes "…"; '
+            "inside the text, use Serbian quotes „…“"
+        )
+    return "this line is not a msgid, msgstr or msgctxt line, a quoted line or a # comment"
+
+
+def _explain(error: PoFileError) -> str | None:
+    message = str(error)
+    if message.startswith("msg has more translations"):
+        return (
+            f"this entry has more plural forms than the header's Plural-Forms allows "
+            f"(nplurals={error.catalog.num_plurals}): fix Plural-Forms in the header"
+        )
+    if message.startswith("missing msgstr"):
+        return "this entry has a msgid but no msgstr line"
+    if message.startswith("cannot parse po file with conflicts"):
+        return (
+            "the file has merge-conflict markers (#-#-#-#-#): keep one translation, delete the rest"
+        )
+    if message.startswith(("Unknown or misformatted keyword", "Got line starting with")):
+        return message.rsplit(" on ", 1)[0]
+    return None  # a header value
+
+
+def _render(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, include_previous=True)
+    return buffer.getvalue()
 
 
 def write_catalog(path: Path, catalog: Catalog) -> None:
     """Write a catalog as a .po file (creating folders)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100)
+    path.write_bytes(_render(catalog))
+
+
+def _messages(catalog: Catalog) -> list[Message]:
+    return [message for message in catalog if message.id]
+
+
+def _key(message: Message) -> tuple[str | None, object]:
+    return message.context, tuple(message.id) if isinstance(message.id, list) else message.id
+
+
+def _singular(message: Message) -> str:
+    return message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+
+
+def describe(message: Message) -> str:
+    """A message as a reader can find it in Poedit: its (singular) msgid, and context if any."""
+    return f'"{_singular(message)}"' + (
+        f' (context "{message.context}")' if message.context else ""
+    )
+
+
+def _forms(message: Message) -> tuple[str, ...]:
+    string = message.string
+    return tuple(string) if isinstance(string, (tuple, list)) else (string,)
+
+
+def _complete(message: Message, nplurals: int) -> bool:
+    forms = _forms(message)
+    return all(forms) and (not message.pluralizable or len(forms) == nplurals)
+
+
+# --- extract, update, init -----------------------------------------------------------------------
+
+
+def _pyproject(project: Path) -> dict[str, Any]:
+    with (project / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def mappings(project: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
+    """The method map and options of [[tool.babel.mappings]] in the project's pyproject.toml."""
+    method_map: list[tuple[str, str]] = []
+    options_map: dict[str, dict[str, str]] = {}
+    for mapping in _pyproject(project)["tool"]["babel"]["mappings"]:
+        options = {
+            name: str(value).lower() if isinstance(value, bool) else str(value)
+            for name, value in mapping.items()
+            if name not in ("method", "pattern")
+        }
+        if mapping["method"] == "jinja2":
+            # mlo.i18n renders templates with the trimmed policy: msgids must be extracted trimmed.
+            options["trimmed"] = "true"
+        method_map.append((mapping["pattern"], mapping["method"]))
+        options_map[mapping["pattern"]] = options
+    return method_map, options_map
+
+
+def extract(project: Path) -> Catalog:
+    """Every interface string of the project's templates and Python code, as a template catalog."""
+    meta = _pyproject(project)["project"]
+    catalog = Catalog(
+        project=meta["name"],
+        version=meta["version"],
+        header_comment=_TEMPLATE_HEADER,
+        charset="utf-8",
+        fuzzy=False,
+    )
+    method_map, options_map = mappings(project)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        project, method_map, options_map, KEYWORDS, COMMENT_TAGS, strip_comment_tags=True
+    ):
+        location = (Path(filename).as_posix(), lineno)
+        catalog.add(message, None, [location], auto_comments=comments, context=context)
+    return catalog
+
+
+def write_template(project: Path, base: Path) -> Written:
+    """Extract the strings into messages.pot; an unchanged template keeps its file and date."""
+    catalog = extract(project)
+    path = template_path(base)
+    count = len(_messages(catalog))
+    if path.exists():
+        fresh = catalog.creation_date
+        catalog.creation_date = read_catalog(path).creation_date
+        if _render(catalog) == path.read_bytes():
+            return Written(path, "unchanged", count)
+        catalog.creation_date = fresh
+    write_catalog(path, catalog)
+    return Written(path, "wrote", count)
+
+
+def update(base: Path) -> list[Written]:
+    """Merge messages.pot into every hand-kept catalog, then regenerate sr_Latn from sr_Cyrl."""
+    template = read_catalog(template_path(base))
+    written = []
+    for locale in locales_in(base):
+        if locale == LATIN:
+            continue
+        path = po_path(base, locale)
+        catalog = read_catalog(path, locale)
+        before = {_key(m) for m in _messages(catalog)}
+        obsolete = len(catalog.obsolete)
+        # English msgstrs stay empty, so guessing them from similar msgids would only add noise.
+        catalog.update(template, no_fuzzy_matching=locale == SOURCE)
+        after = _messages(catalog)
+        added = sum(_key(m) not in before for m in after)
+        fuzzy = sum(m.fuzzy for m in after)
+        gone = len(catalog.obsolete) - obsolete
+        write_catalog(path, catalog)
+        detail = f"{added} new, {fuzzy} fuzzy, {gone} no longer used"
+        written.append(Written(path, "updated", len(after), detail))
+    if CYRILLIC in locales_in(base):
+        written.append(derive_latin(base))
+    return written
+
+
+def init(base: Path, locale: str) -> Written:
+    """Start the catalog of a new language from messages.pot."""
+    reason = directory_problem(locale)
+    if locale == LATIN:
+        reason = "sr_Latn is generated from sr_Cyrl by `compile`; nobody starts or edits it"
+    path = po_path(base, locale)
+    if reason:
+        raise CatalogError(base / locale, None, reason)
+    if path.exists():
+        raise CatalogError(path, None, f"already exists: run `{UPDATE}` to bring it up to date")
+    catalog = read_catalog(template_path(base), locale)
+    catalog.locale = locale
+    catalog.revision_date = datetime.now().astimezone()
+    catalog.fuzzy = False
+    catalog.language_team = Locale.parse(locale).english_name
+    catalog.header_comment = (
+        f"# {catalog.language_team} interface strings of mlo.\n"
+        "# How to translate: see TRANSLATING.md."
+    )
+    write_catalog(path, catalog)
+    return Written(path, "created", len(_messages(catalog)), "to translate")
+
+
+def directory_problem(name: str) -> str | None:
+    """Why a folder under translations/ cannot be a catalog directory, or None if it can."""
+    if name == "sr":
+        return (
+            'a folder named "sr" is used by any Serbian page whose own catalog is missing, so '
+            "Latin pages could show Cyrillic: delete it (Serbian is sr_Cyrl; sr_Latn is generated)"
+        )
+    if "-" in name:
+        fixed = name.replace("-", "_")
+        return f"catalog folders use an underscore, not a hyphen: rename it to {fixed}"
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return f'"{name}" is not a language code (examples: de, fr, sr_Cyrl)'
+    return None
+
+
+# --- the Latin catalog and compiling -------------------------------------------------------------
 
 
 def latin_catalog(cyrillic: Catalog) -> Catalog:
@@ -51,25 +410,16 @@ def latin_catalog(cyrillic: Catalog) -> Catalog:
         version=cyrillic.version,
         creation_date=cyrillic.creation_date,
         revision_date=cyrillic.revision_date,
-        last_translator="generated from sr_Cyrl by `flask translate update`",
-        language_team=cyrillic.language_team,
-        fuzzy=cyrillic.fuzzy,
-        header_comment=(
-            "# Serbian Latin interface strings, GENERATED from sr_Cyrl: do not edit.\n"
-            "# Edit translations/sr_Cyrl/LC_MESSAGES/messages.po and run `make run`."
-        ),
+        last_translator=f"generated from sr_Cyrl by `{COMPILE}`",
+        language_team="Serbian (Latin), generated",
+        fuzzy=False,
+        header_comment=_LATIN_HEADER,
     )
-    for message in cyrillic:
-        if not message.id:
-            continue
-        string = message.string
-        if isinstance(string, (tuple, list)):
-            string = tuple(translit.to_latin_html(form) for form in string)
-        else:
-            string = translit.to_latin_html(string)
+    for message in _messages(cyrillic):
+        forms = tuple(translit.to_latin_html(form) for form in _forms(message))
         latin.add(
             message.id,
-            string,
+            forms if isinstance(message.string, (tuple, list)) else forms[0],
             locations=message.locations,
             flags=message.flags,
             auto_comments=message.auto_comments,
@@ -79,32 +429,367 @@ def latin_catalog(cyrillic: Catalog) -> Catalog:
     return latin
 
 
-def derive_latin(base: Path) -> None:
+def derive_latin(base: Path) -> Written:
     """Rewrite translations/sr_Latn from translations/sr_Cyrl."""
-    write_catalog(po_path(base, LATIN), latin_catalog(read_catalog(po_path(base, CYRILLIC))))
+    latin = latin_catalog(read_catalog(po_path(base, CYRILLIC), CYRILLIC))
+    path = po_path(base, LATIN)
+    write_catalog(path, latin)
+    return Written(path, "generated", len(_messages(latin)), "from sr_Cyrl")
 
 
-def locales_in(base: Path) -> list[str]:
-    """The catalog directories that hold a .po file."""
-    return sorted(p.parent.parent.name for p in base.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def compile_all(base: Path) -> list[Written]:
+    """Derive sr_Latn, then compile every catalog to .mo, leaving out what readers cannot use.
 
-
-def compile_all(base: Path) -> Iterable[str]:
-    """Derive sr_Latn, then compile every catalog (fuzzy entries are left out); yields a report."""
-    derive_latin(base)
+    Fuzzy entries and plural entries without all their forms are left out (the reader gets the
+    English string), and the header always carries the directory's own language and plural rule.
+    """
+    for locale in locales_in(base):
+        reason = directory_problem(locale)
+        if reason:
+            raise CatalogError(base / locale, None, reason)
+    written = [derive_latin(base)]
     for locale in locales_in(base):
         path = po_path(base, locale)
-        catalog = read_catalog(path, locale)
+        source = read_catalog(path, locale)
+        compiled = Catalog(locale=locale, domain=DOMAIN, charset="utf-8", fuzzy=False)
+        messages = _messages(source)
+        for message in messages:
+            if not message.fuzzy and _complete(message, compiled.num_plurals):
+                compiled.add(
+                    message.id, message.string, flags=message.flags, context=message.context
+                )
         with path.with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
-        yield f"compiled {path.with_suffix('.mo').relative_to(base.parent)}"
+            write_mo(handle, compiled)
+        count = len(_messages(compiled))
+        left_out = len(messages) - count
+        detail = f"{left_out} untranslated or fuzzy, shown in English" if left_out else ""
+        if locale == SOURCE:
+            detail = "the English source: empty msgstrs show the msgid"
+        written.append(Written(path.with_suffix(".mo"), "compiled", count, detail))
+    return written
+
+
+# --- status --------------------------------------------------------------------------------------
+
+
+def _entry(message: Message) -> Entry:
+    where = [f"{name}:{line}" if line else name for name, line in message.locations]
+    return Entry(_singular(message), message.context, where)
+
+
+def status(base: Path) -> list[Status]:
+    """Per catalog: how many messages are translated, fuzzy, untranslated and obsolete."""
+    report = []
+    for locale in locales_in(base):
+        catalog = read_catalog(po_path(base, locale), locale)
+        messages = _messages(catalog)
+        fuzzy = [m for m in messages if m.fuzzy]
+        untranslated = [
+            m
+            for m in messages
+            if not m.fuzzy
+            and not _complete(m, catalog.num_plurals)
+            and not (locale == SOURCE and not any(_forms(m)))
+        ]
+        translated = len(messages) - len(fuzzy) - len(untranslated)
+        report.append(
+            Status(
+                locale=locale,
+                role=ROLES.get(locale, "translators"),
+                total=len(messages),
+                translated=translated,
+                fuzzy=len(fuzzy),
+                untranslated=len(untranslated),
+                obsolete=len(catalog.obsolete),
+                percent=round(100 * translated / len(messages), 1) if messages else 100.0,
+                untranslated_messages=[_entry(m) for m in untranslated],
+                fuzzy_messages=[_entry(m) for m in fuzzy],
+            )
+        )
+    return report
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def check(project: Path, base: Path) -> list[Problem]:
+    """Everything wrong with the catalogs, each with file:line, msgid and a reason to act on."""
+    problems = _check_directories(base)
+    template = _read_or_report(template_path(base), None, problems)
+    if template is not None:
+        problems += _check_template_is_fresh(project, base, template)
+    catalogs: dict[str, Catalog] = {}
+    for locale in locales_in(base):
+        path = po_path(base, locale)
+        catalog = _read_or_report(path, locale, problems) if not directory_problem(locale) else None
+        if catalog is None:
+            continue
+        catalogs[locale] = catalog
+        problems += _check_header(path, catalog, locale)
+        if locale == LATIN:
+            continue  # its messages are compared with sr_Cyrl's below
+        problems += _check_messages(path, catalog, locale)
+        if template is not None:
+            problems += _check_against_template(path, catalog, template)
+    if CYRILLIC in catalogs and LATIN in catalogs:
+        problems += _check_latin(po_path(base, LATIN), catalogs[LATIN], catalogs[CYRILLIC])
+    return problems
+
+
+def _read_or_report(path: Path, locale: str | None, problems: list[Problem]) -> Catalog | None:
+    try:
+        return read_catalog(path, locale)
+    except CatalogError as error:
+        problems.append(Problem(error.path, error.line, "", error.reason))
+        return None
+
+
+def _check_directories(base: Path) -> list[Problem]:
+    problems = []
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        reason = directory_problem(folder.name)
+        if reason is None and not po_path(base, folder.name).exists():
+            reason = f"has no LC_MESSAGES/{DOMAIN}.po"
+        if reason:
+            problems.append(Problem(folder, None, "", reason))
+    for locale in REQUIRED:
+        if not po_path(base, locale).exists():
+            fix = f"run `{COMPILE}`" if locale == LATIN else "restore it from git"
+            problems.append(Problem(po_path(base, locale), None, "", f"is missing: {fix}"))
+    return problems
+
+
+def _check_template_is_fresh(project: Path, base: Path, template: Catalog) -> list[Problem]:
+    code = extract(project)
+    fix = f"run `{EXTRACT}` and `{UPDATE}`"
+    in_template = {_key(m) for m in _messages(template)}
+    in_code = {_key(m) for m in _messages(code)}
+    problems = [
+        Problem(
+            project / m.locations[0][0],
+            m.locations[0][1],
+            describe(m),
+            f"is in the code but not in messages.pot: {fix}",
+        )
+        for m in _messages(code)
+        if _key(m) not in in_template
+    ]
+    problems += [
+        Problem(
+            template_path(base),
+            m.lineno,
+            describe(m),
+            f"is in messages.pot but no longer in the code: {fix}",
+        )
+        for m in _messages(template)
+        if _key(m) not in in_code
+    ]
+    return problems
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text("utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if needle in line), 1)
+
+
+def _examples(expression: str, nplurals: int) -> dict[int, list[int]]:
+    rule = gettext.c2py(expression)
+    examples: dict[int, list[int]] = {form: [] for form in range(nplurals)}
+    for n in range(200):
+        form = rule(n)
+        if form in examples and len(examples[form]) < 6:
+            examples[form].append(n)
+    return examples
+
+
+def _same_rule(expression: str, expected: str) -> bool:
+    try:
+        rule = gettext.c2py(expression)
+    except (ValueError, SyntaxError):
+        return False
+    reference = gettext.c2py(expected)
+    return all(rule(n) == reference(n) for n in range(1000))
+
+
+def _check_header(path: Path, catalog: Catalog, locale: str) -> list[Problem]:
+    problems = []
+    if catalog.locale_identifier != locale:
+        found = (
+            f"Language: {catalog.locale_identifier}" if catalog.locale_identifier else "no Language"
+        )
+        problems.append(
+            Problem(
+                path,
+                _line_of(path, '"Language:'),
+                "(header)",
+                f"the header says {found}, but this folder is {locale}: "
+                f"set it to Language: {locale}",
+            )
+        )
+    expected = get_plural(locale)
+    if catalog.num_plurals != expected.num_plurals or not _same_rule(
+        catalog.plural_expr, expected.plural_expr
+    ):
+        forms = _examples(expected.plural_expr, expected.num_plurals)
+        shown_forms = "; ".join(
+            f"form {form}: {', '.join(map(str, numbers))}…" for form, numbers in forms.items()
+        )
+        problems.append(
+            Problem(
+                path,
+                _line_of(path, '"Plural-Forms:'),
+                "(header)",
+                f'the header has "Plural-Forms: {catalog.plural_forms}" but {locale} needs '
+                f'"Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};" '
+                f"({shown_forms}): copy that line into the header",
+            )
+        )
+    return problems
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholders of a string: named and {braced} ones sorted, positional ones in order."""
+    named: set[str] = set(_BRACE.findall(text))
+    positional: list[str] = []
+    for match in _PERCENT.finditer(text):
+        if match[2] == "%":
+            continue
+        if match[1]:
+            named.add(match[0])
+        else:
+            positional.append(match[0])
+    return sorted(named) + positional
+
+
+def _listed(tokens: list[str]) -> str:
+    return " ".join(tokens) if tokens else "none"
+
+
+def _check_messages(path: Path, catalog: Catalog, locale: str) -> list[Problem]:
+    rule = get_plural(locale)
+    examples = _examples(rule.plural_expr, rule.num_plurals)
+    return [
+        Problem(path, message.lineno, describe(message), reason)
+        for message in _messages(catalog)
+        for reason in _message_problems(message, locale, examples)
+    ]
+
+
+def _message_problems(message: Message, locale: str, examples: dict[int, list[int]]) -> list[str]:
+    reasons = []
+    forms = _forms(message)
+    if message.fuzzy:
+        reasons.append("is marked fuzzy (needs work): check the translation, then clear the mark")
+    if not any(forms):
+        return reasons + (["is not translated"] if locale == CYRILLIC else [])
+    if message.pluralizable:
+        for index, numbers in examples.items():
+            if index >= len(forms) or not forms[index]:
+                shown_numbers = ", ".join(map(str, numbers))
+                reasons.append(
+                    f"msgstr[{index}] is empty: it is the form for numbers like {shown_numbers}…"
+                )
+    ids = list(message.id) if message.pluralizable else [message.id]
+    wanted = [placeholders(msgid) for msgid in ids]
+    for index, form in enumerate(forms):
+        label = f"msgstr[{index}]" if message.pluralizable else "the translation"
+        found = placeholders(form)
+        if not form:
+            continue
+        if new_markup(ids[-1], form):
+            reasons.append(
+                f'{label} has " < > or & where the original has none: in a web page they are '
+                "code; write quotes as „…“ and & as „и“"
+            )
+        if found not in wanted:
+            reasons.append(
+                f"placeholders differ: the original has {_listed(wanted[-1])}, {label} has "
+                f"{_listed(found)}; copy each placeholder exactly as in the original"
+            )
+        elif _lone_percent(form) and not any(_lone_percent(msgid) for msgid in ids):
+            reasons.append(f'{label} has a lone "%": write "%%" for a percent sign')
+        if locale == CYRILLIC and translit.has_latin_serbian(_without_placeholders(form)):
+            reasons.append(
+                f"{label} is in Latin letters: write it in Cyrillic (sr_Latn is made from it)"
+            )
+    return reasons
+
+
+def new_markup(msgid: str, string: str) -> bool:
+    """Whether a translation adds characters that are markup in HTML (" < > &) to its msgid."""
+    return bool(_MARKUP.intersection(string) - set(msgid))
+
+
+def _lone_percent(text: str) -> bool:
+    return "%" in _PERCENT.sub("", text)
+
+
+def _without_placeholders(text: str) -> str:
+    return _BRACE.sub(" ", _PERCENT.sub(" ", text))
+
+
+def _check_against_template(path: Path, catalog: Catalog, template: Catalog) -> list[Problem]:
+    in_catalog = {_key(m) for m in _messages(catalog)}
+    in_template = {_key(m) for m in _messages(template)}
+    problems = [
+        Problem(
+            path, None, describe(m), f"is in messages.pot but not in this catalog: run `{UPDATE}`"
+        )
+        for m in _messages(template)
+        if _key(m) not in in_catalog
+    ]
+    problems += [
+        Problem(
+            path,
+            m.lineno,
+            describe(m),
+            "is not in messages.pot: a msgid was changed (only msgstr lines may be edited) "
+            f"or the string left the code; run `{UPDATE}`",
+        )
+        for m in _messages(catalog)
+        if _key(m) not in in_template
+    ]
+    return problems
+
+
+def _check_latin(path: Path, latin: Catalog, cyrillic: Catalog) -> list[Problem]:
+    expected = latin_catalog(cyrillic)
+    fix = f"sr_Latn is generated from sr_Cyrl, never edited: run `{COMPILE}` (or `make run`)"
+    problems = []
+    for message in _messages(expected):
+        found = latin.get(message.id, message.context)
+        if found is None:
+            problems.append(
+                Problem(path, None, describe(message), f"is missing from sr_Latn: {fix}")
+            )
+        elif _forms(found) != _forms(message):
+            problems.append(
+                Problem(
+                    path,
+                    found.lineno,
+                    describe(message),
+                    f"is {' | '.join(_forms(found))!r} here but the transliteration of sr_Cyrl is "
+                    f"{' | '.join(_forms(message))!r}: {fix}",
+                )
+            )
+    keys = {_key(m) for m in _messages(expected)}
+    problems += [
+        Problem(path, m.lineno, describe(m), f"is not in sr_Cyrl: {fix}")
+        for m in _messages(latin)
+        if _key(m) not in keys
+    ]
+    return problems
+
+
+# --- run time ------------------------------------------------------------------------------------
 
 
 def sample_arguments(msgid: str) -> dict[str, object] | tuple[object, ...]:
     """Values that fill a msgid's %-placeholders, to try a translation with."""
     named: dict[str, object] = {}
     positional: list[object] = []
-    for name, conversion in _PERCENT.findall(msgid):
+    for match in _PERCENT.finditer(msgid):
+        name, conversion = match[1], match[2]
         if conversion == "%":
             continue
         value: object = 1 if conversion in "diouxXeEfFgGc" else "x"
@@ -115,22 +800,26 @@ def sample_arguments(msgid: str) -> dict[str, object] | tuple[object, ...]:
     return tuple(positional) if positional and not named else named
 
 
-def remove_unsafe_messages(translations) -> list[str]:
-    """Drop loaded messages that cannot be formatted like their msgid; return those msgids."""
+def remove_unsafe_messages(translations: gettext.NullTranslations) -> list[str]:
+    """Drop loaded messages that would break a page; return their msgids."""
     catalog = getattr(translations, "_catalog", {})
     broken = []
     for key, string in list(catalog.items()):
-        msgid = key[0] if isinstance(key, tuple) else key
-        if not msgid:
-            continue  # the header
-        msgid = msgid.split("\x04", 1)[-1]
-        arguments = sample_arguments(msgid)
-        if isinstance(arguments, dict):
-            # Plural forms are filled with `num` even when the singular does not show it.
-            arguments = {"num": 1, **arguments}
-        try:
-            string % arguments
-        except (KeyError, ValueError, TypeError, IndexError):
+        msgid = (key[0] if isinstance(key, tuple) else key).split("\x04", 1)[-1]  # drop context
+        if msgid and _breaks_a_page(msgid, string):  # the header's msgid is empty
             del catalog[key]
             broken.append(msgid)
     return broken
+
+
+def _breaks_a_page(msgid: str, string: str) -> bool:
+    # Jinja formats every translation with %, and marks it safe, so " < > & become markup.
+    arguments = sample_arguments(msgid)
+    if isinstance(arguments, dict):
+        # Plural forms are filled with `num` even when the singular does not show it.
+        arguments = {"num": 1, **arguments}
+    try:
+        string % arguments
+    except (KeyError, ValueError, TypeError, IndexError):
+        return True
+    return new_markup(msgid, string)

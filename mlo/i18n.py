@@ -40,8 +40,9 @@ class LocaleConverter(BaseConverter):
 class SafeDomain(Domain):
     """A gettext domain whose catalogs never break a page.
 
-    A msgstr whose placeholders cannot be filled like its msgid's is dropped when the catalog
-    loads (with a warning), so the reader gets the English string instead of an error.
+    A msgstr whose placeholders cannot be filled like its msgid's, or that adds markup
+    characters the msgid does not have, is dropped when the catalog loads (with a warning), so
+    the reader gets the English string instead of an error or broken HTML.
     """
 
     def get_translations(self):

@@ -1,0 +1,477 @@
+"""Interface catalogs: the translate commands, every `check` problem, and run-time safety.
+
+Every test works on a copy of translations/ in a temporary folder; the real tree is only read.
+"""
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.support import Translations
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from mlo import catalogs, create_app, db
+
+PROJECT = catalogs.project_root()
+LANGUAGE = '"Language: sr_Cyrl\\n"'
+SERBIAN_PLURALS = re.compile(r'"Plural-Forms: .*?;\\n"\n', re.DOTALL)
+PLURAL_FORMS = '"Plural-Forms: {}\\n"'
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """A copy of translations/ (without compiled files) that a test may break."""
+    target = tmp_path / "translations"
+    shutil.copytree(catalogs.root(), target, ignore=shutil.ignore_patterns("*.mo"))
+    return target
+
+
+@pytest.fixture
+def served(base: Path, tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database that serves (and whose commands use) the copied catalogs."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogs.sqlite3'}",
+            "BABEL_TRANSLATION_DIRECTORIES": str(base),
+        }
+    )
+    with app.app_context():
+        db.create_schema()
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+
+
+@pytest.fixture
+def cli(served: Flask) -> FlaskCliRunner:
+    """A CLI runner whose `translate` commands work on the copied catalogs."""
+    return served.test_cli_runner()
+
+
+def po(base: Path, locale: str = catalogs.CYRILLIC) -> Path:
+    """A locale's .po file in the copy."""
+    return catalogs.po_path(base, locale)
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace the one occurrence of old in a file; return the line it starts on."""
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def msgid_line(path: Path, msgid: str) -> int:
+    """The line of `msgid "..."` in a .po file."""
+    lines = path.read_text("utf-8").splitlines()
+    return lines.index(f'msgid "{msgid}"') + 1
+
+
+def header_line(path: Path, name: str) -> int:
+    """The line of a header field in a .po file."""
+    lines = path.read_text("utf-8").splitlines()
+    return next(n for n, text in enumerate(lines, 1) if text.startswith(f'"{name}:'))
+
+
+def set_plural_forms(base: Path, value: str) -> None:
+    """Replace the Plural-Forms header of the copied sr_Cyrl catalog with a one-line value."""
+    text = po(base).read_text("utf-8")
+    line = PLURAL_FORMS.replace("{}", value)
+    po(base).write_text(SERBIAN_PLURALS.sub(lambda _: line + "\n", text, count=1), "utf-8")
+
+
+def problems(base: Path) -> list[str]:
+    """What `check` reports for the copy, as the lines it prints."""
+    return [str(problem) for problem in catalogs.check(PROJECT, base)]
+
+
+def assert_reported(base: Path, path: Path, line: int | None, msgid: str, reason: str) -> None:
+    """Exactly one reported problem names this file:line and msgid and gives the reason."""
+    where = catalogs.shown(path) + ("" if line is None else f":{line}")
+    prefix = f"{where}: {msgid}: " if msgid else f"{where}: "
+    found = [p for p in problems(base) if p.startswith(prefix) and reason in p]
+    assert len(found) == 1, (prefix, reason, problems(base))
+
+
+# --- the real catalogs ---------------------------------------------------------------------------
+
+
+def test_the_real_catalogs_pass_check_and_are_complete():
+    assert catalogs.check(PROJECT, catalogs.root()) == []
+    for status in catalogs.status(catalogs.root()):
+        assert (status.fuzzy, status.untranslated, status.percent) == (0, 0, 100.0), status
+
+
+def test_extraction_keeps_contexts_translator_comments_and_plurals():
+    template = catalogs.extract(PROJECT)
+    heading = template.get("News Archive", "heading")
+    assert heading is not None and template.get("News Archive", "breadcrumb") is not None
+    newer = template.get("Newer")
+    assert newer.auto_comments == [
+        "link to the previous page of a list, which holds newer articles."
+    ]
+    assert ("templates/_macros.html", msgid_line_in_code("Newer")) in newer.locations
+    assert template.get("%(num)d article").id == ("%(num)d article", "%(num)d articles")
+    limit = template.get("That search is too long: use at most %(limit)d characters.")
+    assert limit.auto_comments and limit.locations[0][0] == "mlo/search.py"
+
+
+def msgid_line_in_code(msgid: str) -> int:
+    """The line of templates/_macros.html that uses a msgid."""
+    lines = (PROJECT / "templates" / "_macros.html").read_text("utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if f'"{msgid}"' in line)
+
+
+# --- check: one deliberately broken .po per problem ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ('msgstr "Новије"', 'msgstr "Нови "је""', 'the text must be in straight double quotes "…"'),
+        ('msgstr "Новије"', 'msgstr "Новије', 'the text must be in straight double quotes "…"'),
+        ('msgstr "Новије"', 'msgsrt "Новије"', "this line is not a msgid, msgstr or msgctxt line"),
+        ('msgstr "Новије"', "", "this entry has a msgid but no msgstr line"),
+    ],
+)
+def test_check_names_the_line_that_does_not_parse(base, old, new, reason):
+    line = edit(po(base), old, new)
+    if not new:
+        line = msgid_line(po(base), "Newer")
+    assert_reported(base, po(base), line, "", f"does not parse: {reason}")
+
+
+def test_check_reports_text_that_is_not_utf8(base):
+    line = edit(po(base), 'msgstr "Новије"', 'msgstr "Novije"')
+    po(base).write_bytes(po(base).read_bytes().replace(b"Novije", "Novíje".encode("latin-1")))
+    assert_reported(base, po(base), line, "", "not UTF-8 text")
+
+
+def test_check_reports_a_wrong_language_header(base):
+    line = edit(po(base), LANGUAGE, '"Language: sr\\n"')
+    assert_reported(base, po(base), line, "(header)", "set it to Language: sr_Cyrl")
+
+
+def test_check_reports_a_wrong_serbian_plural_rule(base):
+    set_plural_forms(base, "nplurals=3; plural=(n%10==1 ? 0 : n%10>=2 && n%10<=4 ? 1 : 2);")
+    line = header_line(po(base), "Plural-Forms")
+    reason = 'but sr_Cyrl needs "Plural-Forms: nplurals=3; plural=n % 10 == 1'
+    assert_reported(base, po(base), line, "(header)", reason)
+    assert_reported(base, po(base), line, "(header)", "form 1: 2, 3, 4, 22, 23, 24…")
+
+
+def test_check_accepts_the_same_plural_rule_written_differently(base):
+    set_plural_forms(
+        base,
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+        "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    )
+    assert problems(base) == []
+
+
+def test_check_reports_a_header_it_cannot_read(base):
+    set_plural_forms(base, "nplurals=three; plural=n;")
+    line = header_line(po(base), "Plural-Forms")
+    assert_reported(base, po(base), line, "", 'Plural-Forms must start with "nplurals=N;"')
+
+
+def test_check_reports_a_header_value_it_cannot_read(base):
+    text = po(base).read_text("utf-8")
+    date = re.search(r'"POT-Creation-Date: [^"]*"', text)[0]
+    edit(po(base), date, '"POT-Creation-Date: yesterday\\n"')
+    line = msgid_line(po(base), "")
+    reason = "a value in the header (first entry) cannot be read: time data 'yesterday'"
+    assert_reported(base, po(base), line, "", reason)
+
+
+def test_check_reads_a_file_with_a_byte_order_mark(base):
+    po(base).write_bytes(b"\xef\xbb\xbf" + po(base).read_bytes())
+    assert problems(base) == []
+
+
+def test_check_reports_a_header_with_too_few_plural_forms(base):
+    set_plural_forms(base, "nplurals=2; plural=(n != 1);")
+    line = msgid_line(po(base), "%(num)d article")
+    assert_reported(base, po(base), line, "", "more plural forms than the header's Plural-Forms")
+
+
+@pytest.mark.parametrize(
+    ("msgid", "old", "new", "reason"),
+    [
+        (
+            "%(num)d article",
+            'msgstr[0] "%(num)d чланак"',
+            'msgstr[0] "%(nmu)d чланак"',
+            "the original has %(num)d, msgstr[0] has %(nmu)d",
+        ),
+        (
+            "Page %(page)d of %(pages)d",
+            'msgstr "Страна %(page)d од %(pages)d"',
+            'msgstr "Страна %(page)d"',
+            "the original has %(page)d %(pages)d, the translation has %(page)d;",
+        ),
+        (
+            "Search: %(query)s",
+            'msgstr "Претрага: %(query)s"',
+            'msgstr "Претрага: %s"',
+            "the original has %(query)s, the translation has %s;",
+        ),
+        (
+            "Search: %(query)s",
+            'msgstr "Претрага: %(query)s"',
+            'msgstr "Претрага: {query}"',
+            "the original has %(query)s, the translation has {query};",
+        ),
+        ("Newer", 'msgstr "Новије"', 'msgstr "Новије %(num)d"', "the original has none"),
+        ("Newer", 'msgstr "Новије"', 'msgstr "100% новије"', 'has a lone "%"'),
+        ("Newer", 'msgstr "Новије"', 'msgstr "<b>Новије</b>"', 'has " < > or & where'),
+        ("Pages", 'msgstr "Странице"', 'msgstr "Странице \\"вести\\""', 'has " < > or & where'),
+    ],
+)
+def test_check_reports_placeholders_that_differ(base, msgid, old, new, reason):
+    edit(po(base), old, new)
+    assert_reported(base, po(base), msgid_line(po(base), msgid), f'"{msgid}"', reason)
+
+
+@pytest.mark.parametrize("new", ['msgstr[2] ""', ""])
+def test_check_reports_a_plural_entry_without_all_its_forms(base, new):
+    edit(po(base), 'msgstr[2] "%(num)d чланака"\n', new and new + "\n")
+    line = msgid_line(po(base), "%(num)d article")
+    reason = "msgstr[2] is empty: it is the form for numbers like 0, 5, 6, 7, 8, 9…"
+    assert_reported(base, po(base), line, '"%(num)d article"', reason)
+
+
+def test_check_reports_fuzzy_untranslated_and_latin_entries_in_sr_cyrl(base):
+    edit(po(base), 'msgid "Older"', '#, fuzzy\nmsgid "Older"')
+    edit(po(base), 'msgstr "Новије"', 'msgstr ""')
+    edit(po(base), 'msgstr "Путања"', 'msgstr "Putanja"')
+    path = po(base)
+    assert_reported(base, path, msgid_line(path, "Older"), '"Older"', "is marked fuzzy")
+    assert_reported(base, path, msgid_line(path, "Newer"), '"Newer"', "is not translated")
+    assert_reported(base, path, msgid_line(path, "Breadcrumbs"), '"Breadcrumbs"', "Latin letters")
+
+
+def test_check_accepts_empty_english_msgstrs_but_not_fuzzy_ones(base):
+    english = po(base, catalogs.SOURCE)
+    assert 'msgid "Older"\nmsgstr ""' in english.read_text("utf-8")
+    edit(english, 'msgid "Older"', '#, fuzzy\nmsgid "Older"')
+    assert problems(base) == [
+        f'{catalogs.shown(english)}:{msgid_line(english, "Older")}: "Older": '
+        "is marked fuzzy (needs work): check the translation, then clear the mark"
+    ]
+
+
+def test_check_reports_a_hand_edited_latin_catalog(base):
+    latin = po(base, catalogs.LATIN)
+    edit(latin, 'msgstr "Novije"', 'msgstr "Noviji"')
+    assert_reported(
+        base, latin, msgid_line(latin, "Newer"), '"Newer"', "transliteration of sr_Cyrl is 'Novije'"
+    )
+    catalogs.compile_all(base)
+    assert problems(base) == []
+
+
+def test_check_reports_strings_missing_from_the_template(base):
+    template = catalogs.template_path(base)
+    text = template.read_text("utf-8")
+    entry = re.search(r'\n\n(#[^\n]*\n)*msgid "Newer"\nmsgstr ""\n', text)
+    template.write_text(text.replace(entry[0], "\n"), "utf-8")
+    code = PROJECT / "templates" / "_macros.html"
+    line = msgid_line_in_code("Newer")
+    assert_reported(base, code, line, '"Newer"', "is in the code but not in messages.pot")
+    assert_reported(base, po(base), msgid_line(po(base), "Newer"), '"Newer"', "not in messages.pot")
+
+
+def test_check_reports_template_strings_no_longer_in_the_code(base):
+    template = catalogs.template_path(base)
+    with template.open("a", encoding="utf-8") as handle:
+        handle.write('\nmsgid "Gone"\nmsgstr ""\n')
+    line = msgid_line(template, "Gone")
+    assert_reported(base, template, line, '"Gone"', "no longer in the code")
+    assert_reported(base, po(base), None, '"Gone"', "is in messages.pot but not in this catalog")
+
+
+def test_check_reports_an_edited_msgid(base):
+    edit(po(base), 'msgid "Newer"', 'msgid "Newest"')
+    assert_reported(
+        base, po(base), msgid_line(po(base), "Newest"), '"Newest"', "a msgid was changed"
+    )
+    assert_reported(base, po(base), None, '"Newer"', "not in this catalog")
+
+
+@pytest.mark.parametrize(
+    ("folder", "reason"),
+    [
+        ("sr", 'a folder named "sr"'),
+        ("sr-Latn", "rename it to sr_Latn"),
+        ("de", "has no LC_MESSAGES"),
+    ],
+)
+def test_check_reports_catalog_folders_that_must_not_exist(base, folder, reason):
+    target = base / folder / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    if folder != "de":
+        shutil.copy(po(base), target / "messages.po")
+    assert_reported(base, base / folder, None, "", reason)
+
+
+# --- the commands --------------------------------------------------------------------------------
+
+
+def test_check_command_prints_each_problem_and_fails(cli, base):
+    assert cli.invoke(args=["translate", "check"]).output.endswith("with the code\n")
+    edit(po(base), 'msgstr "Новије"', 'msgstr ""')
+    result = cli.invoke(args=["translate", "check"])
+    assert result.exit_code == 1
+    line = f'{catalogs.shown(po(base))}:{msgid_line(po(base), "Newer")}: "Newer": is not translated'
+    assert line in result.output.splitlines()
+    # sr_Latn is stale until `compile` (or `make run`) regenerates it.
+    assert "Error: 2 problems in the catalogs; TRANSLATING.md explains each" in result.output
+
+
+def test_status_command_prints_a_table_json_and_lists(cli, base):
+    edit(po(base), 'msgid "Older"', '#, fuzzy\nmsgid "Older"')
+    edit(po(base), 'msgstr "Новије"', 'msgstr ""')
+    total = str(len(catalogs.read_catalog(catalogs.template_path(base))))
+    table = cli.invoke(args=["translate", "status"]).output.splitlines()
+    assert table[0].split() == [
+        "catalog", "total", "translated", "fuzzy", "untranslated", "obsolete", "done", "kept", "by"
+    ]  # fmt: skip
+    assert table[1].split() == ["en", total, total, "0", "0", "0", "100.0%", "English", "source"]
+    percent = round(100 * (int(total) - 2) / int(total), 1)
+    row = ["sr_Cyrl", total, str(int(total) - 2), "1", "1", "0", f"{percent}%", "translators"]
+    assert table[2].split() == row
+
+    data = json.loads(cli.invoke(args=["translate", "status", "--json"]).output)
+    cyrillic = data["catalogs"][1]
+    assert cyrillic["locale"] == "sr_Cyrl" and cyrillic["percent"] == percent
+    where = f"templates/_macros.html:{msgid_line_in_code('Newer')}"
+    assert cyrillic["untranslated_messages"] == [
+        {"msgid": "Newer", "context": None, "locations": [where]}
+    ]
+
+    listed = cli.invoke(args=["translate", "status", "--list"]).output
+    assert "\nsr_Cyrl: untranslated\n" in listed and "\nsr_Cyrl: fuzzy\n" in listed
+    assert f"  templates/_macros.html:{msgid_line_in_code('Older')}  'Older'\n" in listed
+
+
+def test_update_merges_the_template_and_regenerates_latin(cli, base):
+    edit(
+        po(base),
+        'msgstr "Страна %(page)d од %(pages)d"',
+        'msgstr "ЉУБЉАНА, Његош: страна %(page)d од %(pages)d, <b title=\\"Џеп\\">ЏЕП</b>"',
+    )
+    edit(catalogs.template_path(base), 'msgid "Newer"', 'msgid "Newer news"')
+    result = cli.invoke(args=["translate", "update"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith(
+        "en/LC_MESSAGES/messages.po: 46 messages (1 new, 0 fuzzy, 1 no longer used)"
+    )
+    assert lines[1].endswith(
+        "sr_Cyrl/LC_MESSAGES/messages.po: 46 messages (1 new, 1 fuzzy, 0 no longer used)"
+    )
+    assert lines[2].startswith("generated ") and lines[2].endswith("(from sr_Cyrl)")
+
+    # The old translation is offered for the changed string, marked fuzzy for review.
+    cyrillic = catalogs.read_catalog(po(base))
+    assert (cyrillic.get("Newer news").string, cyrillic.get("Newer news").fuzzy) == (
+        "Новије",
+        True,
+    )
+    latin = catalogs.read_catalog(po(base, catalogs.LATIN))
+    assert latin.locale_identifier == "sr_Latn" and latin.get("Newer news").fuzzy
+    assert latin.get("Page %(page)d of %(pages)d").string == (
+        'LJUBLJANA, Njegoš: strana %(page)d od %(pages)d, <b title="Džep">DŽEP</b>'
+    )
+    assert latin.get("%(num)d article").string == (
+        "%(num)d članak",
+        "%(num)d članka",
+        "%(num)d članaka",
+    )
+    assert not [p for p in problems(base) if "sr_Latn" in p]
+
+
+def test_extract_command_rewrites_the_template_only_when_strings_change(cli, base):
+    template = catalogs.template_path(base)
+    before = template.read_bytes()
+    assert cli.invoke(args=["translate", "extract"]).output.startswith("unchanged ")
+    assert template.read_bytes() == before
+    template.unlink()
+    assert cli.invoke(args=["translate", "extract"]).output.startswith("wrote ")
+    assert [m.id for m in catalogs.read_catalog(template)] == [
+        m.id for m in catalogs.read_catalog(catalogs.template_path(catalogs.root()))
+    ]
+
+
+def test_init_command_starts_a_new_language_and_refuses_wrong_ones(cli, base):
+    result = cli.invoke(args=["translate", "init", "de"])
+    assert result.exit_code == 0 and "created " in result.output
+    german = catalogs.read_catalog(po(base, "de"))
+    total = len(catalogs.read_catalog(catalogs.template_path(base)))
+    assert (german.locale_identifier, german.num_plurals, len(german)) == ("de", 2, total)
+    for lang, reason in [
+        ("sr", 'a folder named "sr"'),
+        ("sr-Latn", "underscore"),
+        ("sr_Latn", "generated from sr_Cyrl"),
+        ("en", "already exists"),
+        ("xx_QQ", "not a language code"),
+    ]:
+        result = cli.invoke(args=["translate", "init", lang])
+        assert result.exit_code == 1 and reason in result.output, (lang, result.output)
+    assert not (base / "sr").exists()
+
+
+def test_compile_command_writes_every_catalog(cli, base):
+    output = cli.invoke(args=["translate", "compile"]).output
+    for locale in catalogs.REQUIRED:
+        assert (po(base, locale).with_suffix(".mo")).exists()
+    assert "compiled " in output and output.count("\n") == 4
+
+
+def test_compile_stops_at_a_po_that_does_not_parse(cli, base):
+    line = edit(po(base), 'msgstr "Новије"', 'msgstr "Новије')
+    result = cli.invoke(args=["translate", "compile"])
+    assert result.exit_code == 1
+    assert f"Error: {catalogs.shown(po(base))}:{line}: does not parse" in result.output
+
+
+def test_compile_leaves_out_fuzzy_and_incomplete_entries(base):
+    edit(po(base), 'msgstr[2] "%(num)d чланака"', 'msgstr[2] ""')
+    edit(po(base), 'msgid "Older"', '#, fuzzy\nmsgid "Older"')
+    catalogs.compile_all(base)
+    for locale in (catalogs.CYRILLIC, catalogs.LATIN):
+        translations = Translations.load(str(base), [locale])
+        assert translations.ngettext("%(num)d article", "%(num)d articles", 5) == "%(num)d articles"
+        assert translations.gettext("Older") == "Older"
+        assert translations.gettext("Newer") in ("Новије", "Novije")
+
+
+# --- run time ------------------------------------------------------------------------------------
+
+
+def test_a_broken_translation_shows_english_and_logs_the_msgid(served, base, caplog):
+    edit(po(base), 'msgstr[2] "%(num)d чланака"', 'msgstr[2] "%(nmu)d чланака"')
+    # A straight quote would end the aria-label attribute early (Jinja marks translations safe).
+    edit(po(base), 'msgstr "Језик и писмо"', 'msgstr "Језик и \\"писмо\\""')
+    catalogs.compile_all(base)
+    client = served.test_client()
+    with caplog.at_level(logging.WARNING, logger="mlo.i18n"):
+        for prefix in ("sr-cyrl", "sr-latn"):
+            response = client.get(f"/{prefix}/news/")
+            assert response.status_code == 200
+            page = response.get_data(as_text=True)
+            assert '<p class="count">0 articles</p>' in page
+            assert 'aria-label="Language and script"' in page
+            assert "<h1>Вести</h1>" in page or "<h1>Vesti</h1>" in page
+    warned = sorted(r.getMessage() for r in caplog.records if r.name == "mlo.i18n")
+    assert len(warned) == 4
+    assert all("'%(num)d article'" in message for message in warned[:2])
+    assert all("'Language and script'" in message for message in warned[2:])
