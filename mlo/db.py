@@ -45,6 +45,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Search reads many whole rows; memory-mapped reads make that markedly faster.
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 import snowballstemmer
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import column, func, literal_column, select, table, text
+from sqlalchemy import Select, column, func, literal_column, select, table, text
 
 from mlo import translit
 from mlo.db import session
@@ -23,6 +23,9 @@ from mlo.news import visible
 from mlo.sanitize import plain_text
 
 MAX_TERMS = 8
+# Shorter terms match whole words only: as prefixes, "u" or "o" would match a large share of all
+# words, which is slow and finds nothing useful.
+MIN_PREFIX = 3
 SNIPPET_WORDS = 36
 # PostgreSQL's english configuration drops these words from its index, so the query must too.
 ENGLISH_STOPWORDS = frozenset(
@@ -78,9 +81,13 @@ def prefix(term: str, lang: str) -> str:
     # Snowball may respell a stem (djokovic -> đokovic, ministry -> ministri): keep only what
     # the stem shares with the word, so the prefix also matches the unstemmed SQLite index.
     stem = os.path.commonprefix([term, translit.fold(_STEMMERS[lang].stemWord(term))])
-    # Serbian's fleeting a: sastanak, sastanka; the shorter stem finds both.
-    if lang == "sr" and len(stem) >= 6 and stem.endswith(("ak", "ac")):
-        stem = stem[:-2]
+    # Serbian's fleeting a: sastanak, sastanka, sastanku stem to sastanak and sastank; the
+    # shorter sastan finds them all (likewise Kragujevac, Kragujevcu).
+    if lang == "sr" and len(stem) >= 6:
+        if stem.endswith(("ak", "ac")):
+            stem = stem[:-2]
+        elif stem[-1] in "kc" and stem[-2] not in "aeiou":
+            stem = stem[:-1]
     return stem if len(stem) >= 3 else term
 
 
@@ -114,19 +121,39 @@ def _match(found: list[str], lang: str, limit: int, offset: int) -> tuple[list[i
     if session.get_bind().dialect.name == "postgresql":
         # PostgreSQL stems the prefixes with the same configuration as the index.
         config = literal_column("'serbian'::regconfig" if lang == "sr" else "'english'::regconfig")
-        tsquery = func.to_tsquery(config, " & ".join(f"{p}:*" for p in found))
+        tsquery = func.to_tsquery(config, " & ".join(p + ":*" * _is_prefix(p) for p in found))
         vector = literal_column("translation.search_vector")
         query = base.where(vector.op("@@")(tsquery))
         rank = func.ts_rank(vector, tsquery).desc()
     else:
-        match = " ".join('"' + p.replace('"', '""') + '"*' for p in found)
-        query = base.join(_FTS, _FTS.c.rowid == Translation.id).where(
-            text("translation_fts MATCH :match").bindparams(match=match)
+        match = " ".join('"' + p.replace('"', '""') + '"' + "*" * _is_prefix(p) for p in found)
+        # Full text first, and once: left to itself, SQLite walks the visible translations and
+        # runs the MATCH again for each one (cost: table size times match size).
+        hits = (
+            select(_FTS.c.rowid.label("id"), literal_column("bm25(translation_fts)").label("rank"))
+            .where(text("translation_fts MATCH :match").bindparams(match=match))
+            .cte("hits")
+            .prefix_with("MATERIALIZED")
         )
-        rank = text("bm25(translation_fts)")
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    ordered = query.order_by(rank, Article.published_at.desc(), Translation.id)
-    return list(session.scalars(ordered.limit(limit).offset(offset))), total
+        query = base.join(hits, hits.c.id == Translation.id)
+        rank = hits.c.rank
+    # The total rides along with the page, so the search runs once; only a page past the end
+    # (no row to carry it) needs a count of its own.
+    ordered = query.add_columns(func.count().over()).order_by(
+        rank, Article.published_at.desc(), Translation.id
+    )
+    rows = session.execute(ordered.limit(limit).offset(offset)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0][1]
+    return [], _count(query) if offset else 0
+
+
+def _count(query: Select[tuple[int]]) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _is_prefix(term: str) -> bool:
+    return len(term) >= MIN_PREFIX
 
 
 def highlight(value: str, found: list[str]) -> Markup:
@@ -138,7 +165,11 @@ def highlight(value: str, found: list[str]) -> Markup:
 
 
 def _matches(word: str, found: list[str]) -> bool:
-    return any(part.startswith(p) for part in _WORD.findall(translit.fold(word)) for p in found)
+    return any(
+        part.startswith(p) if _is_prefix(p) else part == p
+        for part in _WORD.findall(translit.fold(word))
+        for p in found
+    )
 
 
 def _hit(translation: Translation, found: list[str], locale: Locale) -> Hit:

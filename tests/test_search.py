@@ -76,6 +76,7 @@ def test_djokovic_in_any_spelling(client, articles, query):
         ("sastanak", {"sastanak-u-ministarstvu-odbrane", "dobrotvorni-turnir"}),
         ("састанку", {"sastanak-u-ministarstvu-odbrane", "dobrotvorni-turnir"}),
         ("ćevapa", {"srpski-specijaliteti"}),
+        ("SASTANKA", {"sastanak-u-ministarstvu-odbrane", "dobrotvorni-turnir"}),
         ("sastanak beograd", {"sastanak-u-ministarstvu-odbrane"}),
     ],
 )
