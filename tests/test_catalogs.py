@@ -401,6 +401,7 @@ def test_update_merges_the_template_and_regenerates_latin(cli, base):
 
 def test_extract_command_rewrites_the_template_only_when_strings_change(cli, base):
     template = catalogs.template_path(base)
+    cli.invoke(args=["translate", "extract"])  # the tree's template may only have moved lines
     before = template.read_bytes()
     assert cli.invoke(args=["translate", "extract"]).output.startswith("unchanged ")
     assert template.read_bytes() == before
