@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -36,6 +37,17 @@ def postgres_schema() -> str:
     return POSTGRES_URL
 
 
+@contextmanager
+def running_app(url: str, **config: Any) -> Iterator[Flask]:
+    """A test app on the database at `url`, its schema up to date; disposed of afterwards."""
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", **config})
+    with app.app_context():
+        db.create_schema()
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
     """The application on an empty database of each configured backend."""
@@ -43,17 +55,13 @@ def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
         url = request.getfixturevalue("postgres_schema")
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
-    with app.app_context():
+    with running_app(url) as app:
         if request.param == "postgresql":
-            tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
-        else:
-            db.create_schema()
-    yield app
-    with app.app_context():
-        db.engine().dispose()
+            with app.app_context():
+                tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+                db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                db.session.commit()
+        yield app
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from mlo import create_app, db, publishing
+from mlo import db, publishing
+from tests.conftest import running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -80,31 +81,22 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
     """The app with two articles on a SQLite file, served on 127.0.0.1; yields its base URL."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-            "SECRET_KEY": "x",
-        }
-    )
-    load_articles(app)
-    server = make_server("127.0.0.1", 0, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        with app.app_context():
-            db.engine().dispose()
+    with running_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}") as app:
+        load_articles(app)
+        server = make_server("127.0.0.1", 0, app)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join()
+            server.server_close()
 
 
 def load_articles(app: Flask) -> None:
-    """Create the schema and import ARTICLES through the import operation."""
+    """Import ARTICLES through the import operation."""
     with app.app_context():
-        db.create_schema()
         zone = app.config["NEWSROOM_TIMEZONE"]
         publishing.import_articles(publishing.parse_records(ARTICLES, zone))
         db.session.commit()

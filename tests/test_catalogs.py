@@ -15,7 +15,8 @@ from babel.support import Translations
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from mlo import catalogs, create_app, db
+from mlo import catalogs
+from tests.conftest import running_app
 
 PROJECT = catalogs.project_root()
 LANGUAGE = '"Language: sr_Cyrl\\n"'
@@ -34,19 +35,9 @@ def base(tmp_path: Path) -> Path:
 @pytest.fixture
 def served(base: Path, tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database that serves (and whose commands use) the copied catalogs."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogs.sqlite3'}",
-            "BABEL_TRANSLATION_DIRECTORIES": str(base),
-        }
-    )
-    with app.app_context():
-        db.create_schema()
-    yield app
-    with app.app_context():
-        db.engine().dispose()
+    url = f"sqlite:///{tmp_path / 'catalogs.sqlite3'}"
+    with running_app(url, BABEL_TRANSLATION_DIRECTORIES=str(base)) as app:
+        yield app
 
 
 @pytest.fixture
