@@ -12,7 +12,7 @@ from functools import lru_cache
 import snowballstemmer
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import Select, column, func, literal_column, select, table, text
+from sqlalchemy import Select, column, func, literal, literal_column, select, table, text
 
 from mlo import translit
 from mlo.db import session
@@ -26,6 +26,7 @@ MAX_TERMS = 8
 # Shorter terms match whole words only: as prefixes, "u" or "o" would match a large share of all
 # words, which is slow and finds nothing useful.
 MIN_PREFIX = 3
+RANKED_AT_MOST = 2000
 SNIPPET_WORDS = 36
 # PostgreSQL's english configuration drops these words from its index, so the query must too.
 ENGLISH_STOPWORDS = frozenset(
@@ -127,11 +128,16 @@ def _match(found: list[str], lang: str, limit: int, offset: int) -> tuple[list[i
         rank = func.ts_rank(vector, tsquery).desc()
     else:
         match = " ".join('"' + p.replace('"', '""') + '"' + "*" * _is_prefix(p) for p in found)
+        matches = text("translation_fts MATCH :match").bindparams(match=match)
+        # When nearly every article matches, relevance is flat and scoring them all is the
+        # slowest part of the search: such results are simply newest first.
+        matched = session.scalar(select(func.count()).select_from(_FTS).where(matches)) or 0
+        score = literal_column("bm25(translation_fts)") if matched <= RANKED_AT_MOST else literal(0)
         # Full text first, and once: left to itself, SQLite walks the visible translations and
         # runs the MATCH again for each one (cost: table size times match size).
         hits = (
-            select(_FTS.c.rowid.label("id"), literal_column("bm25(translation_fts)").label("rank"))
-            .where(text("translation_fts MATCH :match").bindparams(match=match))
+            select(_FTS.c.rowid.label("id"), score.label("rank"))
+            .where(matches)
             .cte("hits")
             .prefix_with("MATERIALIZED")
         )
