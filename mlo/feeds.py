@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 
 from mlo import locales, news
 from mlo.locales import Locale
-from mlo.models import Translation
+from mlo.models import LANGUAGES, Translation
 
 bp = Blueprint("feeds", __name__)
 
@@ -58,8 +58,7 @@ def sitemap() -> Response:
 
 
 def _listing_pages() -> list[tuple[str, dict[str, int]]]:
-    zone = current_app.config["NEWSROOM_TIMEZONE"]
-    years = {year for lang in ("en", "sr") for year, _ in news.archive_years(lang, zone)}
+    years = {year for lang in LANGUAGES for year, _ in news.archive_years(lang)}
     return [("public.home", {}), ("public.newsroom", {})] + [
         ("public.year_archive", {"year": year}) for year in sorted(years, reverse=True)
     ]

@@ -11,7 +11,7 @@ from mlo import dates
 from mlo.db import session
 from mlo.i18n import current_locale
 from mlo.locales import Locale
-from mlo.models import Article, OldSlug, Translation, utcnow
+from mlo.models import LANGUAGES, Article, OldSlug, Translation, utcnow
 
 
 def visible(lang: str | None = None, now: datetime | None = None) -> ColumnElement[bool]:
@@ -54,9 +54,10 @@ def latest(lang: str, limit: int) -> list[Translation]:
     return list(session.scalars(_listing(lang).limit(limit)))
 
 
-def page(lang: str, number: int, size: int, year: int | None = None, zone: str = "UTC") -> Page:
+def page(lang: str, number: int, size: int, year: int | None = None) -> Page:
     """Page `number` (from 1) of the newest-first listing, optionally of one local year."""
     query = _listing(lang)
+    zone = _zone()
     if year is not None:
         query = query.where(
             Article.published_at >= dates.year_start(year, zone),
@@ -67,9 +68,9 @@ def page(lang: str, number: int, size: int, year: int | None = None, zone: str =
     return Page(items, number, max(1, -(-total // size)), total)
 
 
-def archive_years(lang: str, zone: str) -> list[tuple[int, int]]:
+def archive_years(lang: str) -> list[tuple[int, int]]:
     """(year, number of articles) for every local year with visible articles, newest first."""
-    condition = visible(lang)
+    condition, zone = visible(lang), _zone()
     bounds = select(func.min(Article.published_at), func.max(Article.published_at)).join(
         Article.translations
     )
@@ -105,7 +106,7 @@ def find_moved(lang: str, slug: str) -> Translation | None:
 
 def find_elsewhere(slug: str) -> Article | None:
     """A visible article that has this (current or old) slug in any language."""
-    for lang in ("en", "sr"):
+    for lang in LANGUAGES:
         translation = find(lang, slug) or find_moved(lang, slug)
         if translation is not None:
             return translation.article
@@ -119,7 +120,11 @@ def public_languages(article: Article) -> set[str]:
 
 def local_year(article: Article) -> int:
     """The newsroom-local year an article was published in (its archive year)."""
-    return dates.to_local(article.published_at, current_app.config["NEWSROOM_TIMEZONE"]).year
+    return dates.to_local(article.published_at, _zone()).year
+
+
+def _zone() -> str:
+    return current_app.config["NEWSROOM_TIMEZONE"]
 
 
 def article_url(translation: Translation, locale: Locale | None = None, **options: Any) -> str:

@@ -52,16 +52,15 @@ def year_archive(year: int) -> str:
 
 
 def _listing(year: int | None) -> str:
-    zone = current_app.config["NEWSROOM_TIMEZONE"]
     number = page_number()
-    result = news.page(g.locale.lang, number, current_app.config["PAGE_SIZE"], year, zone)
+    result = news.page(g.locale.lang, number, current_app.config["PAGE_SIZE"], year)
     if number > result.pages or (year is not None and result.total == 0):
         abort(404)
     return render_template(
         "news.html",
         page=result,
         year=year,
-        years=news.archive_years(g.locale.lang, zone),
+        years=news.archive_years(g.locale.lang),
         alternates=_everywhere(page=number if number > 1 else None),
     )
 
