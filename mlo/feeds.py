@@ -39,9 +39,10 @@ def sitemap() -> Response:
     translations = news.all_visible()
     newest = max((t.updated_at for t in translations), default=None)
     pages: list[tuple[list[tuple[Locale, str]], datetime | None]] = []
-    for endpoint, values in _listing_pages():
+    for endpoint, values, languages in _listing_pages():
         urls = [
-            (loc, url_for(endpoint, loc=loc, _external=True, **values)) for loc in locales.LOCALES
+            (loc, url_for(endpoint, loc=loc, _external=True, **values))
+            for loc in locales.for_languages(languages)
         ]
         pages.append((urls, newest))
     by_article = sorted(translations, key=lambda t: t.article_id)
@@ -57,10 +58,16 @@ def sitemap() -> Response:
     return Response(body, mimetype="application/xml")
 
 
-def _listing_pages() -> list[tuple[str, dict[str, int]]]:
-    years = {year for lang in LANGUAGES for year, _ in news.archive_years(lang)}
-    return [("public.home", {}), ("public.newsroom", {})] + [
-        ("public.year_archive", {"year": year}) for year in sorted(years, reverse=True)
+def _listing_pages() -> list[tuple[str, dict[str, int], set[str]]]:
+    # Home and newsroom exist in every language; a year page only where that year has news.
+    everywhere = set(LANGUAGES)
+    years: dict[int, set[str]] = {}
+    for lang in LANGUAGES:
+        for year, _count in news.archive_years(lang):
+            years.setdefault(year, set()).add(lang)
+    return [("public.home", {}, everywhere), ("public.newsroom", {}, everywhere)] + [
+        ("public.year_archive", {"year": year}, langs)
+        for year, langs in sorted(years.items(), reverse=True)
     ]
 
 

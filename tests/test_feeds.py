@@ -90,6 +90,7 @@ def test_sitemap_lists_every_public_page_with_alternates(client, content):
         "sr-Latn": article,
     }
     assert f"{base}/en/news/2024/visit-to-nis/" in urls
+    assert f"{base}/en/news/2024/" in urls and f"{base}/sr-cyrl/news/2024/" not in urls
     assert not any("visit-to-nis" in url and "/sr-" in url for url in urls)
     assert not any("draft" in url or "/search/" in url or "/admin" in url for url in urls)
 
