@@ -45,7 +45,7 @@ def newsroom() -> str:
     return _listing(year=None)
 
 
-@bp.get("/<locale:loc>/news/<int:year>/")
+@bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/")
 def year_archive(year: int) -> str:
     """The news of one year."""
     return _listing(year=year)
@@ -65,7 +65,7 @@ def _listing(year: int | None) -> str:
     )
 
 
-@bp.get("/<locale:loc>/news/<int:year>/<slug>/")
+@bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/<slug>/")
 def article(year: int, slug: str) -> Response | str | tuple[str, int]:
     """One article; old slugs and wrong years redirect, other languages say what exists."""
     locale = g.locale

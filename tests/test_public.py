@@ -172,6 +172,12 @@ def test_year_archive_and_home(client, bilingual, english_only):
     assert "Сарадња у Љубљани" in home
 
 
+def test_impossible_years_are_404(client, bilingual):
+    for year in ("0", "9999", "10000", "99999999999999999999999", "-1", "２０２３"):
+        assert client.get(f"/en/news/{year}/").status_code == 404, year
+        assert client.get(f"/en/news/{year}/cooperation-in-ljubljana/").status_code in (301, 404)
+
+
 def test_unknown_locale_prefix_is_404(client):
     for path in ("/de/", "/sr/news/", "/sr-Latn/", "/en-us/news/"):
         assert client.get(path).status_code == 404, path
