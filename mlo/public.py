@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 
-from mlo import locales, news, search
+from mlo import locales, news, search, translit
 from mlo.locales import Locale
 from mlo.models import Article, Translation
 
@@ -68,6 +68,8 @@ def _listing(year: int | None) -> str:
 @bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/<slug>/")
 def article(year: int, slug: str) -> Response | str | tuple[str, int]:
     """One article; old slugs and wrong years redirect, other languages say what exists."""
+    if not translit.is_slug(slug):
+        abort(404)
     locale = g.locale
     translation = news.find(locale.lang, slug)
     if translation is None:

@@ -13,7 +13,6 @@ from mlo.models import LANGUAGES, STATUSES, Article, OldSlug, Translation
 from mlo.sanitize import plain_text, sanitize
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RECORD_FIELDS = {"key", "published", "status", "source", "translations"}
 TRANSLATION_FIELDS = {"title", "slug", "summary", "body"}
 
@@ -144,13 +143,15 @@ def _parse_translation(lang: str, fields: Any, problem) -> tuple[TranslationData
     for name in TRANSLATION_FIELDS:
         if name in fields and not isinstance(fields[name], str):
             raise problem(f"{where}.{name}", "expected a string")
+        if "\x00" in fields.get(name, ""):
+            raise problem(f"{where}.{name}", "contains a NUL character")
     title = " ".join(fields.get("title", "").split())
     if not title:
         raise problem(f"{where}.title", "missing title")
     if len(title) > 300:
         raise problem(f"{where}.title", "longer than 300 characters")
     slug = fields.get("slug") or None
-    if slug is not None and (len(slug) > 100 or not SLUG_PATTERN.match(slug)):
+    if slug is not None and not translit.is_slug(slug):
         raise problem(f"{where}.slug", f"{slug!r} is not lower-case ASCII words joined by '-'")
     summary = " ".join(fields.get("summary", "").split())
     body = sanitize(fields.get("body", ""))

@@ -404,6 +404,14 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def is_slug(text: str) -> bool:
+    """Whether text is a slug as slugify makes them: lower-case ASCII words joined by "-"."""
+    return len(text) <= 100 and _SLUG.fullmatch(text) is not None
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def slugify(text: str) -> str:
     """Make an ASCII URL slug of at most 80 characters from a Serbian or English title."""
     slug = _SLUG_SEP_RE.sub("-", fold(text).translate(_SLUG_TABLE)).strip("-")

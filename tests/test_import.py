@@ -113,6 +113,7 @@ def bad(**changes):
         (bad(translations__en__title=42), "translations.en.title: expected a string"),
         (bad(translations={}), "translations: missing"),
         (bad(colour="red"), "colour: unknown field"),
+        (bad(translations__en__body="<p>a\x00b</p>"), "translations.en.body: contains a NUL"),
         ("not a record", "(record): expected an object"),
     ],
 )

@@ -178,6 +178,11 @@ def test_impossible_years_are_404(client, bilingual):
         assert client.get(f"/en/news/{year}/cooperation-in-ljubljana/").status_code in (301, 404)
 
 
+def test_impossible_slugs_are_404(client, bilingual):
+    for slug in ("a%00b", "UPPER", "with%20space", "x" * 101, "%FF", "-lead", "ćao"):
+        assert client.get(f"/en/news/2023/{slug}/").status_code == 404, slug
+
+
 def test_unknown_locale_prefix_is_404(client):
     for path in ("/de/", "/sr/news/", "/sr-Latn/", "/en-us/news/"):
         assert client.get(path).status_code == 404, path
