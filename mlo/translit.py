@@ -15,6 +15,7 @@ from html.entities import html5 as _HTML5_ENTITIES
 __all__ = [
     "fold",
     "has_latin_serbian",
+    "is_slug",
     "slugify",
     "to_cyrillic",
     "to_cyrillic_html",
@@ -85,6 +86,7 @@ _SLUG_TABLE = str.maketrans(
     {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "þ": "th", "ð": "d", "ı": "i"}
 )
 _SLUG_SEP_RE = re.compile("[^a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_MAX = 80
 
 # --- protected spans: URLs, e-mail addresses, character references -------------------------------
@@ -407,9 +409,6 @@ def fold(text: str) -> str:
 def is_slug(text: str) -> bool:
     """Whether text is a slug as slugify makes them: lower-case ASCII words joined by "-"."""
     return len(text) <= 100 and _SLUG.fullmatch(text) is not None
-
-
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify(text: str) -> str:
