@@ -22,10 +22,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from mlo import translit
+from mlo import locales, translit
 
 DOMAIN = "messages"
-SOURCE, CYRILLIC, LATIN = "en", "sr_Cyrl", "sr_Latn"
+# The catalog directories, as the locale table names them.
+SOURCE, CYRILLIC, LATIN = (
+    loc.gettext for loc in (locales.ENGLISH, locales.CYRILLIC, locales.LATIN)
+)
 REQUIRED = (SOURCE, CYRILLIC, LATIN)
 ROLES = {SOURCE: "English source", CYRILLIC: "translators", LATIN: "generated from sr_Cyrl"}
 KEYWORDS: dict[str, Any] = {
