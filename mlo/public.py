@@ -94,7 +94,9 @@ def _not_in_this_language(slug: str) -> Response | tuple[str, int]:
     if g.locale.lang in article.translations:
         # The reader swapped the prefix of a URL whose language we do have: go to it.
         return redirect(news.article_url(article.translations[g.locale.lang]), 302)
-    return render_template("missing.html", versions=_versions(article), alternates=[]), 404
+    versions = _versions(article)
+    alternates = [(locale, url) for locale, _, url in versions]
+    return render_template("missing.html", versions=versions, alternates=alternates), 404
 
 
 @bp.get("/<locale:loc>/search/")
@@ -106,7 +108,9 @@ def search_page() -> str | tuple[str, int]:
     if result.error is None and number > result.pages:
         abort(404)
     status = 400 if result.error else 200
-    return render_template("search.html", query=query, result=result, alternates=[]), status
+    # The same search exists in every locale (Serbian in both scripts finds the same articles).
+    alternates = _everywhere(q=query or None, page=number if number > 1 else None)
+    return render_template("search.html", query=query, result=result, alternates=alternates), status
 
 
 def page_number() -> int:

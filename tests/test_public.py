@@ -113,6 +113,9 @@ def test_missing_translation_is_a_localized_404_linking_to_what_exists(
     assert 'href="http://localhost/en/news/2024/visit-to-nis/"' in html
     assert "Visit to Niš" in html
     assert '<meta name="robots" content="noindex">' in html
+    switcher = html.split('class="switcher"')[1].split("</nav>")[0]
+    assert 'href="http://localhost/en/news/2024/visit-to-nis/"' in switcher
+    assert 'class="unavailable">Latinica' in switcher or prefix == "sr-latn"
 
 
 @pytest.mark.parametrize("prefix", ["sr-cyrl", "sr-latn"])

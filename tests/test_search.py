@@ -209,3 +209,10 @@ def test_relevance_orders_results_until_nearly_everything_matches(
     assert found(client, "en", "belgrade") == ["belgrade-belgrade-belgrade", "news"]
     monkeypatch.setattr(search, "RANKED_AT_MOST", 1)
     assert found(client, "en", "belgrade") == ["news", "belgrade-belgrade-belgrade"]
+
+
+def test_switcher_keeps_the_search(client, articles):
+    html = client.get("/sr-latn/search/?q=ćevapi").get_data(as_text=True)
+    switcher = html.split('class="switcher"')[1].split("</nav>")[0]
+    assert 'href="http://localhost/sr-cyrl/search/?q=%C4%87evapi"' in switcher
+    assert 'href="http://localhost/en/search/?q=%C4%87evapi"' in switcher
