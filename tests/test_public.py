@@ -196,7 +196,11 @@ def test_404_page_is_localized_by_url_or_browser(client):
     assert response.status_code == 404
     assert '<html lang="sr-Cyrl">' in response.get_data(as_text=True)
     response = client.get("/nowhere", headers={"Accept-Language": "sr-Latn"})
-    assert '<html lang="sr-Latn">' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert '<html lang="sr-Latn">' in html
+    switcher = html.split('class="switcher"')[1].split("</nav>")[0]
+    assert 'href="/en/"' in switcher and 'href="/sr-cyrl/"' in switcher
+    assert 'rel="alternate" hreflang' not in html
 
 
 def test_500_page_is_localized(app, client):
