@@ -43,10 +43,6 @@ class Article(Base):
         lazy="selectin",
     )
 
-    def is_public(self, now: datetime) -> bool:
-        """Whether readers may see it: published, not deleted, not scheduled for later."""
-        return self.status == "published" and self.deleted_at is None and self.published_at <= now
-
     @property
     def source(self) -> "Translation | None":
         """The translation the others are translated from."""

@@ -65,7 +65,12 @@ def page(lang: str, number: int, size: int, year: int | None = None) -> Page:
         )
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.limit(size).offset((number - 1) * size)))
-    return Page(items, number, max(1, -(-total // size)), total)
+    return Page(items, number, page_count(total, size), total)
+
+
+def page_count(total: int, size: int) -> int:
+    """How many pages of `size` hold `total` items (at least one, so page 1 always exists)."""
+    return max(1, -(-total // size))
 
 
 def archive_years(lang: str) -> list[tuple[int, int]]:
@@ -111,11 +116,6 @@ def find_elsewhere(slug: str) -> Article | None:
         if translation is not None:
             return translation.article
     return None
-
-
-def public_languages(article: Article) -> set[str]:
-    """The languages in which readers can see an article."""
-    return set(article.translations) if article.is_public(utcnow()) else set()
 
 
 def local_year(article: Article) -> int:

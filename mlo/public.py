@@ -134,9 +134,9 @@ def _everywhere(**args: object) -> list[tuple[Locale, str]]:
 
 
 def _versions(article: Article) -> list[tuple[Locale, Translation, str]]:
-    # Every locale in which readers can see this article, with its translation and URL.
+    # Every locale that shows this (visible) article, with its translation and URL.
     return [
         (locale, translation, news.article_url(translation, locale, _external=True))
-        for locale in locales.for_languages(news.public_languages(article))
+        for locale in locales.for_languages(set(article.translations))
         for translation in [article.translations[locale.lang]]
     ]

@@ -19,7 +19,7 @@ from mlo.db import session
 from mlo.i18n import _
 from mlo.locales import Locale
 from mlo.models import Article, Translation
-from mlo.news import visible
+from mlo.news import page_count, visible
 from mlo.sanitize import plain_text
 
 MAX_TERMS = 8
@@ -61,17 +61,13 @@ class Result:
     total: int = 0
     number: int = 1
     pages: int = 1
-    prefixes: list[str] = field(default_factory=list)
     error: str | None = None
     no_words: bool = False  # the query had no letters or digits at all
 
 
 def terms(query: str) -> list[str]:
     """The query's words, folded (script, case and diacritics ignored), de-duplicated."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(translit.fold(query)):
-        seen.setdefault(word, None)
-    return list(seen)
+    return list(dict.fromkeys(_WORD.findall(translit.fold(query))))
 
 
 @lru_cache(maxsize=4096)
@@ -113,8 +109,8 @@ def run(query: str, locale: Locale, number: int, size: int) -> Result:
         return Result()  # only words every article has, such as "the"
     ids, total = _match(found, locale.lang, size, (number - 1) * size)
     by_id = {t.id: t for t in session.scalars(select(Translation).where(Translation.id.in_(ids)))}
-    hits = [_hit(by_id[i], found, locale) for i in ids if i in by_id]
-    return Result(hits, total, number, max(1, -(-total // size)), found)
+    hits = [_hit(by_id[i], found, locale) for i in ids]
+    return Result(hits, total, number, page_count(total, size))
 
 
 def _match(found: list[str], lang: str, limit: int, offset: int) -> tuple[list[int], int]:
