@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from mlo import catalogs, db, publishing
 from mlo.db import session
+from mlo.i18n import newsroom_zone
 from mlo.models import Article
 
 content = AppGroup("content", help="Import and export articles (JSON, see README).")
@@ -29,13 +30,13 @@ def init_app(app: Flask) -> None:
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the schema (or add what is missing); safe to run again."""
+    """Create or upgrade the schema (the Alembic migrations); safe to run again."""
     db.create_schema()
     click.echo(f"Database ready: {db.engine().url.render_as_string(hide_password=True)}")
 
 
 def _import(data: object, label: str) -> None:
-    zone = current_app.config["NEWSROOM_TIMEZONE"]
+    zone = newsroom_zone()
     try:
         report = publishing.import_articles(publishing.parse_records(data, zone))
         session.commit()
@@ -67,7 +68,7 @@ def import_command(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(path: Path) -> None:
     """Write every article to a JSON file in the import format."""
-    articles = publishing.export_articles(current_app.config["NEWSROOM_TIMEZONE"])
+    articles = publishing.export_articles(newsroom_zone())
     path.write_text(json.dumps(articles, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     click.echo(f"exported {len(articles)} articles to {path}")
 

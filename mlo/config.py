@@ -6,11 +6,10 @@ SECRET_KEY = "dev-only-change-me"
 DATABASE_URL: str | None = None
 
 BABEL_DEFAULT_LOCALE = "en"
-BABEL_DEFAULT_TIMEZONE = "Europe/Belgrade"
 # Resolved against the package folder, so the top-level translations/ is one level up.
 BABEL_TRANSLATION_DIRECTORIES = "../translations"
 
-# Dates are stored in UTC and shown in the newsroom's own time zone.
+# Dates are stored in UTC and shown in the newsroom's own time zone (Babel is given it too).
 NEWSROOM_TIMEZONE = "Europe/Belgrade"
 
 PAGE_SIZE = 10

@@ -18,7 +18,7 @@ from werkzeug.routing import BaseConverter
 from mlo import catalogs, dates, locales
 from mlo.locales import Locale
 
-__all__ = ["_", "_l", "_lp", "ngettext", "pgettext", "current_locale", "init_app"]
+__all__ = ["_", "_l", "_lp", "ngettext", "pgettext", "current_locale", "init_app", "newsroom_zone"]
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,11 @@ def current_locale() -> Locale:
 
 def init_app(app: Flask) -> None:
     """Wire Babel, the locale URL converter and processors, and the template helpers."""
-    SafeBabel(app, locale_selector=lambda: current_locale().gettext)
+    SafeBabel(
+        app,
+        locale_selector=lambda: current_locale().gettext,
+        default_timezone=app.config["NEWSROOM_TIMEZONE"],
+    )
     app.url_map.converters["locale"] = LocaleConverter
 
     @app.url_value_preprocessor
@@ -103,13 +107,14 @@ def init_app(app: Flask) -> None:
         script=lambda value: current_locale().text(value),
         script_html=lambda value: Markup(current_locale().html(value)),
         longdate=long_date,
-        localdate_iso=lambda value: dates.to_local(value, _zone()).date().isoformat(),
+        localdate_iso=lambda value: dates.to_local(value, newsroom_zone()).date().isoformat(),
     )
     app.jinja_env.globals.update(locales=locales.LOCALES, current_locale=current_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
-def _zone() -> str:
+def newsroom_zone() -> str:
+    """The time zone in which the newsroom dates its articles and counts its archive years."""
     return current_app.config["NEWSROOM_TIMEZONE"]
 
 

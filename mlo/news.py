@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from mlo import dates
 from mlo.db import session
-from mlo.i18n import current_locale
+from mlo.i18n import current_locale, newsroom_zone
 from mlo.locales import Locale
 from mlo.models import LANGUAGES, Article, OldSlug, Translation, utcnow
 
@@ -57,7 +57,7 @@ def latest(lang: str, limit: int) -> list[Translation]:
 def page(lang: str, number: int, size: int, year: int | None = None) -> Page:
     """Page `number` (from 1) of the newest-first listing, optionally of one local year."""
     query = _listing(lang)
-    zone = _zone()
+    zone = newsroom_zone()
     if year is not None:
         query = query.where(
             Article.published_at >= dates.year_start(year, zone),
@@ -75,7 +75,7 @@ def page_count(total: int, size: int) -> int:
 
 def archive_years(lang: str) -> list[tuple[int, int]]:
     """(year, number of articles) for every local year with visible articles, newest first."""
-    condition, zone = visible(lang), _zone()
+    condition, zone = visible(lang), newsroom_zone()
     bounds = select(func.min(Article.published_at), func.max(Article.published_at)).join(
         Article.translations
     )
@@ -120,11 +120,7 @@ def find_elsewhere(slug: str) -> Article | None:
 
 def local_year(article: Article) -> int:
     """The newsroom-local year an article was published in (its archive year)."""
-    return dates.to_local(article.published_at, _zone()).year
-
-
-def _zone() -> str:
-    return current_app.config["NEWSROOM_TIMEZONE"]
+    return dates.to_local(article.published_at, newsroom_zone()).year
 
 
 def article_url(translation: Translation, locale: Locale | None = None, **options: Any) -> str:
