@@ -36,9 +36,8 @@ def init_db() -> None:
 
 
 def _import(data: object, label: str) -> None:
-    zone = newsroom_zone()
     try:
-        report = publishing.import_articles(publishing.parse_records(data, zone))
+        report = publishing.import_document(data)
         session.commit()
     except publishing.ImportProblem as problem:
         session.rollback()

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from mlo import dates, translit
 from mlo.db import session
+from mlo.i18n import newsroom_zone
 from mlo.models import LANGUAGES, STATUSES, Article, OldSlug, Translation
 from mlo.sanitize import plain_text, sanitize
 
@@ -161,6 +162,11 @@ def _parse_translation(lang: str, fields: Any, problem) -> tuple[TranslationData
         body = translit.to_cyrillic_html(body)
         was_latin = True
     return TranslationData(lang, title, slug, summary, body), was_latin
+
+
+def import_document(data: Any) -> ImportReport:
+    """Validate and upsert an import document, dated in the newsroom's time zone (flushes)."""
+    return import_articles(parse_records(data, newsroom_zone()))
 
 
 def import_articles(records: list[ArticleData]) -> ImportReport:

@@ -20,8 +20,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs() -> None:
     """Real compiled catalogs, fresh from the .po files in the tree."""
-    for _line in catalogs.compile_all(catalogs.root()):
-        pass
+    list(catalogs.compile_all(catalogs.root()))
 
 
 @pytest.fixture(scope="session")
@@ -103,8 +102,7 @@ def make_article(app: Flask) -> ArticleFactory:
         if source:
             record["source"] = source
         with app.app_context():
-            zone = app.config["NEWSROOM_TIMEZONE"]
-            publishing.import_articles(publishing.parse_records([record], zone))
+            publishing.import_document([record])
             db.session.commit()
         return key
 

@@ -97,8 +97,7 @@ def live_server(tmp_path: Path) -> Iterator[str]:
 def load_articles(app: Flask) -> None:
     """Import ARTICLES through the import operation."""
     with app.app_context():
-        zone = app.config["NEWSROOM_TIMEZONE"]
-        publishing.import_articles(publishing.parse_records(ARTICLES, zone))
+        publishing.import_document(ARTICLES)
         db.session.commit()
 
 
