@@ -26,7 +26,10 @@ from flask import Flask, g
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from mlo import create_app, db, publishing, search, translit
+from mlo import create_app, db, search
+from mlo.content import transfer
+from mlo.text.slugs import slugify
+from mlo.web.urls import newsroom
 
 TARGET_MS = 30.0
 TARGET_SIZE = 20_000
@@ -246,7 +249,7 @@ def make_record(index: int, rng: random.Random) -> dict[str, Any]:
         "translations": {
             lang: {
                 "title": title[side],
-                "slug": f"{translit.slugify(title[side])}-{index}",
+                "slug": f"{slugify(title[side])}-{index}",
                 "summary": pairs[0][side],
                 "body": paragraphs([pair[side] for pair in pairs[1:]], rng),
             }
@@ -280,8 +283,9 @@ def build(app: Flask, size: int, batch: int, seed: int) -> float:
         records = [make_record(i, rng) for i in range(start, min(size, start + batch))]
         with app.app_context():
             began = time.perf_counter()
-            publishing.import_document(records)
-            db.session.commit()
+            db.begin_write()
+            transfer.import_document(records, app.config["NEWSROOM_TIMEZONE"])
+            db.dbsession.commit()
             spent += time.perf_counter() - began
         progress(f"  built {start + len(records)}/{size}")
     return size / spent
@@ -318,7 +322,10 @@ def timed_search(app: Flask, prefix: str, query: str) -> tuple[float, int]:
     with app.test_request_context(f"/{prefix}/search/", query_string={"q": query}):
         app.preprocess_request()  # sets g.locale from the URL
         began = time.perf_counter()
-        result = search.run(query, g.locale, 1, app.config["SEARCH_PAGE_SIZE"])
+        config = app.config
+        result = search.run(
+            query, g.locale, newsroom(), 1, config["SEARCH_PAGE_SIZE"], config["SEARCH_MAX_QUERY"]
+        )
         return (time.perf_counter() - began) * 1000, result.total
 
 
@@ -377,8 +384,8 @@ def run_one(
         rate = build(app, size, args.batch, args.seed)
         if backend == "postgresql":
             with app.app_context():  # what autovacuum would have done by now
-                db.session.execute(text("ANALYZE"))
-                db.session.commit()
+                db.dbsession.execute(text("ANALYZE"))
+                db.dbsession.commit()
         progress(f"{backend}, N={size}: searching")
         timings = measure(app, args.repeat, args.budget)
         with app.app_context():

@@ -5,7 +5,8 @@ from typing import Any
 
 from flask import Flask
 
-from mlo import cli, config, db, errors, feeds, i18n, public
+from mlo import cli, config, db
+from mlo.web import errors, feeds, i18n, public
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

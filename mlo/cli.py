@@ -1,8 +1,9 @@
-"""Command line: `flask --app app init-db`, `content import/export/demo`, `translate ...`."""
+"""Command line: `init-db`, `db revision|upgrade`, `content import|export|demo`, `search reindex`.
+
+The catalog commands (`translate ...`) live with the catalog tooling in mlo.catalogs.
+"""
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -11,20 +12,23 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
-from mlo import catalogs, db, publishing
-from mlo.db import session
-from mlo.i18n import newsroom_zone
-from mlo.models import Article
+from mlo import db
+from mlo.content import operations, transfer
+from mlo.content.models import Article
+from mlo.db import dbsession
+from mlo.search import index
 
+database = AppGroup("db", help="The schema: upgrade it, or write a migration for a model change.")
 content = AppGroup("content", help="Import and export articles (JSON, see README).")
-translate = AppGroup("translate", help="Interface catalogs: extract, update, compile, check.")
+search = AppGroup("search", help="The full-text index.")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(init_db)
+    app.cli.add_command(database)
     app.cli.add_command(content)
-    app.cli.add_command(translate)
+    app.cli.add_command(search)
 
 
 @click.command("init-db")
@@ -35,12 +39,31 @@ def init_db() -> None:
     click.echo(f"Database ready: {db.engine().url.render_as_string(hide_password=True)}")
 
 
+@database.command("upgrade")
+def upgrade_command() -> None:
+    """Apply the migrations the database has not had yet (the same as init-db)."""
+    db.create_schema()
+    click.echo(f"Database upgraded: {db.engine().url.render_as_string(hide_password=True)}")
+
+
+@database.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+def revision_command(message: str) -> None:
+    """Write a migration from the difference between the models and the upgraded database."""
+    written = db.revision(db.engine(), message)
+    for path in written:
+        click.echo(f"wrote {path}: review it, then run `flask --app app db upgrade`")
+    if not written:
+        click.echo("The models and the database agree: no migration written.")
+
+
 def _import(data: object, label: str) -> None:
+    db.begin_write()
     try:
-        report = publishing.import_document(data)
-        session.commit()
-    except publishing.ImportProblem as problem:
-        session.rollback()
+        report = transfer.import_document(data, current_app.config["NEWSROOM_TIMEZONE"])
+        dbsession.commit()
+    except transfer.ImportProblem as problem:
+        dbsession.rollback()
         raise click.ClickException(f"{label}: {problem}; nothing was imported") from None
     for outcome in ("created", "updated", "unchanged"):
         keys = getattr(report, outcome)
@@ -67,7 +90,7 @@ def import_command(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(path: Path) -> None:
     """Write every article to a JSON file in the import format."""
-    articles = publishing.export_articles(newsroom_zone())
+    articles = transfer.export_articles(current_app.config["NEWSROOM_TIMEZONE"])
     path.write_text(json.dumps(articles, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     click.echo(f"exported {len(articles)} articles to {path}")
 
@@ -75,103 +98,19 @@ def export_command(path: Path) -> None:
 @content.command("demo")
 def demo_command() -> None:
     """Load the demo articles, only into a database that has none."""
-    if session.scalar(select(func.count()).select_from(Article)):
+    if dbsession.scalar(select(func.count()).select_from(Article)):
         click.echo("The database already has articles; demo content not loaded.")
         return
     data = json.loads(resources.files("mlo").joinpath("demo_content.json").read_text("utf-8"))
     _import(data, "demo content")
 
 
-def _translations() -> Path:
-    """The catalog folder the app serves: the first of BABEL_TRANSLATION_DIRECTORIES."""
-    first = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
-    return (Path(current_app.root_path) / first).resolve()
-
-
-@contextmanager
-def _catalog_errors() -> Iterator[None]:
-    """Turn a catalog that cannot be read into a one-line error naming file and line (exit 1)."""
-    try:
-        yield
-    except catalogs.CatalogError as error:
-        raise click.ClickException(str(error)) from None
-
-
-@translate.command("extract")
-def extract_command() -> None:
-    """Collect the strings of templates/ and mlo/ into translations/messages.pot."""
-    with _catalog_errors():
-        click.echo(catalogs.write_template(catalogs.project_root(), _translations()))
-
-
-@translate.command("update")
-def update_command() -> None:
-    """Merge messages.pot into every catalog, then regenerate sr_Latn from sr_Cyrl."""
-    with _catalog_errors():
-        for written in catalogs.update(_translations()):
-            click.echo(written)
-
-
-@translate.command("compile")
-def compile_command() -> None:
-    """Derive sr_Latn from sr_Cyrl and compile every catalog to .mo."""
-    with _catalog_errors():
-        for written in catalogs.compile_all(_translations()):
-            click.echo(written)
-
-
-@translate.command("init")
-@click.argument("lang")
-def init_command(lang: str) -> None:
-    """Start the catalog of a new language LANG (a code such as de or fr)."""
-    with _catalog_errors():
-        click.echo(catalogs.init(_translations(), lang))
-    click.echo("Pages use it once a developer adds the language to mlo/locales.py.")
-
-
-@translate.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (with the message lists).")
-@click.option("--list", "listed", is_flag=True, help="List untranslated and fuzzy messages.")
-def status_command(as_json: bool, listed: bool) -> None:
-    """How complete each catalog is: a table, or JSON."""
-    with _catalog_errors():
-        report = catalogs.status(_translations())
-    if as_json:
-        data = {"catalogs": [entry.as_dict() for entry in report]}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    rows = [
-        ("catalog", "total", "translated", "fuzzy", "untranslated", "obsolete", "done", "kept by")
-    ]
-    rows += [
-        (s.locale, *map(str, (s.total, s.translated, s.fuzzy, s.untranslated, s.obsolete)))
-        + (f"{s.percent}%", s.role)
-        for s in report
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for first, *numbers, role in rows:
-        cells = [cell.rjust(width) for cell, width in zip(numbers, widths[1:-1], strict=True)]
-        click.echo("  ".join([first.ljust(widths[0]), *cells, role]))
-    for entry in report if listed else []:
-        for kind, messages in (
-            ("untranslated", entry.untranslated_messages),
-            ("fuzzy", entry.fuzzy_messages),
-        ):
-            if messages:
-                click.echo(f"\n{entry.locale}: {kind}")
-            for message in messages:
-                context = f" (context {message.context!r})" if message.context else ""
-                click.echo(f"  {', '.join(message.locations)}  {message.msgid!r}{context}")
-
-
-@translate.command("check")
-def check_command() -> None:
-    """Check every catalog; print each problem as file:line: msgid: reason (exit 1 if any)."""
-    problems = catalogs.check(catalogs.project_root(), _translations())
-    for problem in problems:
-        click.echo(problem)
-    if problems:
-        raise click.ClickException(
-            f"{len(problems)} problems in the catalogs; TRANSLATING.md explains each"
-        )
-    click.echo("catalogs OK: complete, consistent with each other and with the code")
+@search.command("reindex")
+def reindex_command() -> None:
+    """Fold every translation's text again and rebuild the full-text index from it."""
+    db.begin_write()
+    count = operations.refold_all()
+    index.ensure(dbsession.connection())
+    index.rebuild(dbsession.connection())
+    dbsession.commit()
+    click.echo(f"search index rebuilt: {count} translations")

@@ -1,12 +1,19 @@
-"""The database: one engine per app, a session per app context, and the boundary that commits."""
+"""The database: one engine per app, a session per app context, and the boundary that commits.
 
+Operations only add and flush. A view that means to write calls `begin_write()`; the request
+boundary then commits if the response succeeded, and everything else is rolled back. On SQLite
+a write transaction takes the write lock at its start (BEGIN IMMEDIATE) and waits its turn.
+"""
+
+import os
+import sys
 from pathlib import Path
 from typing import cast
 
 import alembic.command
 import alembic.config
 from flask import Flask, Response, current_app, g
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
@@ -17,6 +24,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a SQLite writer waits for another's lock before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT = 5000
 
 
 class Base(DeclarativeBase):
@@ -26,28 +36,44 @@ class Base(DeclarativeBase):
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's engine and register the request boundary."""
+    """Create the app's engines and register the request boundary."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["mlo.db"] = sessionmaker(engine)
+    app.extensions["mlo.db.write"] = write_engine(engine)
     app.after_request(_commit)
     app.teardown_appcontext(_close)
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for URL; SQLite gets foreign keys and WAL, as production would want."""
+    """An engine for URL; SQLite gets foreign keys, WAL and transactions it controls itself."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def write_engine(engine: Engine) -> Engine:
+    """The same engine (pool and listeners) whose transactions are write transactions."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling runs SELECTs outside any transaction, so a
+    # read-then-write silently loses a concurrent update: we issue BEGIN ourselves.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT}")
     # Search reads many whole rows; memory-mapped reads make that markedly faster.
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def engine() -> Engine:
@@ -62,7 +88,19 @@ def get_session() -> Session:
     return g.db_session
 
 
-session: Session = cast(Session, LocalProxy(get_session))
+# The database session (not Flask's cookie `session`).
+dbsession: Session = cast(Session, LocalProxy(get_session))
+
+
+def begin_write() -> Session:
+    """Make this context's session a writer: its next statement starts a write transaction,
+    and the request boundary commits it if the response succeeds."""
+    session = get_session()
+    if session.get_bind() is not current_app.extensions["mlo.db.write"]:
+        session.rollback()  # ends any read snapshot; loaded objects reload when next used
+        session.bind = current_app.extensions["mlo.db.write"]
+    g.db_commit = True
+    return session
 
 
 def create_schema() -> None:
@@ -70,24 +108,61 @@ def create_schema() -> None:
     upgrade(engine())
 
 
+def alembic_config(connection: Connection | None = None) -> alembic.config.Config:
+    """The Alembic configuration of our migrations, on `connection` if given."""
+    config = alembic.config.Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 def upgrade(bind: Engine) -> None:
     """Run the Alembic migrations that the database has not had yet."""
-    config = alembic.config.Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with bind.begin() as connection:
-        config.attributes["connection"] = connection
-        alembic.command.upgrade(config, "head")
+        alembic.command.upgrade(alembic_config(connection), "head")
+
+
+def revision(bind: Engine, message: str, directory: Path | None = None) -> list[Path]:
+    """Write a new migration, autogenerated from the difference of the models and `bind`."""
+    versions = MIGRATIONS / "versions"
+    number = len(list(versions.glob("[0-9]*.py"))) + 1
+    with bind.connect() as connection:
+        config = alembic_config(connection)
+        config.attributes["revision"] = True
+        ruff = Path(sys.executable).with_name("ruff")
+        if ruff.exists():  # a developer's install: the new file is formatted like the rest
+            config.set_section_option("post_write_hooks", "hooks", "ruff")
+            config.set_section_option("post_write_hooks", "ruff.type", "exec")
+            config.set_section_option("post_write_hooks", "ruff.executable", str(ruff))
+            config.set_section_option(
+                "post_write_hooks", "ruff.options", "format REVISION_SCRIPT_FILENAME"
+            )
+        if directory is not None:
+            config.set_main_option("path_separator", "os")
+            config.set_main_option(
+                "version_locations", os.pathsep.join(map(str, (versions, directory)))
+            )
+        scripts = alembic.command.revision(
+            config,
+            message=message,
+            autogenerate=True,
+            rev_id=f"{number:04d}",
+            version_path=str(directory) if directory else None,
+        )
+    scripts = scripts if isinstance(scripts, list) else [scripts]
+    return [Path(script.path) for script in scripts if script is not None]
 
 
 def _commit(response: Response) -> Response:
-    # The request boundary: operations only flush, a successful response commits.
+    # The request boundary: only a view that began a write, and succeeded, commits.
     db_session = g.get("db_session")
-    if db_session is not None and response.status_code < 400:
+    if db_session is not None and g.pop("db_commit", False) and response.status_code < 400:
         db_session.commit()
     return response
 
 
 def _close(_exc: BaseException | None) -> None:
+    g.pop("db_commit", None)
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()

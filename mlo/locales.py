@@ -1,11 +1,34 @@
-"""The one table of reading locales, and Accept-Language negotiation over it.
+"""The one table of languages and reading locales, and Accept-Language negotiation over it.
 
 A leaf: plain data and functions on strings, no Flask, no database.
 """
 
 from dataclasses import dataclass
 
-from mlo import translit
+from mlo.text import translit
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language articles are written in: how it is stored, stemmed and indexed."""
+
+    code: str  # Translation.lang
+    name: str  # in English, for messages to editors and developers
+    stemmer: str  # the Snowball stemmer of search prefixes
+    pg_config: str  # the PostgreSQL text search configuration of its index
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language("en", "English", "english", "english"),
+    Language("sr", "Serbian", "serbian", "serbian"),
+)
+CODES: tuple[str, ...] = tuple(language.code for language in LANGUAGES)
+BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}
+
+
+def sql_in(column: str) -> str:
+    """A CHECK constraint's condition that `column` holds one of the language codes."""
+    return f"{column} IN ({', '.join(repr(code) for code in CODES)})"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
-from mlo import catalogs, create_app, db, publishing
+from mlo import create_app, db
+from mlo.catalogs import files as catalogs
+from mlo.content import transfer
 from mlo.db import Base
 
 POSTGRES_URL = os.environ.get("MLO_TEST_POSTGRES_URL")
@@ -58,8 +60,8 @@ def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
         if request.param == "postgresql":
             with app.app_context():
                 tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-                db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-                db.session.commit()
+                db.dbsession.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                db.dbsession.commit()
         yield app
 
 
@@ -102,8 +104,9 @@ def make_article(app: Flask) -> ArticleFactory:
         if source:
             record["source"] = source
         with app.app_context():
-            publishing.import_document([record])
-            db.session.commit()
+            db.begin_write()
+            transfer.import_document([record], app.config["NEWSROOM_TIMEZONE"])
+            db.dbsession.commit()
         return key
 
     return make

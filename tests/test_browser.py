@@ -16,7 +16,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from mlo import db, publishing
+from mlo import db
+from mlo.content import transfer
 from tests.conftest import running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -97,8 +98,8 @@ def live_server(tmp_path: Path) -> Iterator[str]:
 def load_articles(app: Flask) -> None:
     """Import ARTICLES through the import operation."""
     with app.app_context():
-        publishing.import_document(ARTICLES)
-        db.session.commit()
+        transfer.import_document(ARTICLES, app.config["NEWSROOM_TIMEZONE"])
+        db.dbsession.commit()
 
 
 def html_lang(page: Page) -> str:

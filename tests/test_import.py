@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mlo import db
-from mlo.models import Article, OldSlug, Translation
+from mlo.content.models import Article, OldSlug, Translation
 
 INTERVIEW = {
     "key": "2023-02-07-kurir-interview",
@@ -36,7 +36,7 @@ def write(tmp_path, data, name="articles.json"):
 
 def count(app, model=Article):
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
+        return db.dbsession.scalar(select(func.count()).select_from(model))
 
 
 def test_import_creates_then_updates_by_key(app, runner, tmp_path):
@@ -44,7 +44,7 @@ def test_import_creates_then_updates_by_key(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "created: 1" in result.output and INTERVIEW["key"] in result.output
     with app.app_context():
-        sr = db.session.scalar(select(Translation).where(Translation.lang == "sr"))
+        sr = db.dbsession.scalar(select(Translation).where(Translation.lang == "sr"))
         assert sr.slug == "intervju-za-kurir"  # folded Latin, shared by both scripts
         assert sr.revision == 1 and sr.source_revision == 1
 
@@ -55,7 +55,7 @@ def test_import_creates_then_updates_by_key(app, runner, tmp_path):
     assert count(app) == 1
     with app.app_context():
         en, sr = (
-            db.session.scalar(select(Translation).where(Translation.lang == lang))
+            db.dbsession.scalar(select(Translation).where(Translation.lang == lang))
             for lang in ("en", "sr")
         )
         assert en.revision == 2
@@ -135,7 +135,7 @@ def test_duplicate_slug_in_file_and_against_database(app, runner, tmp_path, make
     result = runner.invoke(args=["content", "import", write(tmp_path, [INTERVIEW, twin])])
     assert "created: 2" in result.output, result.output
     with app.app_context():
-        slugs = set(db.session.scalars(select(Translation.slug).where(Translation.lang == "sr")))
+        slugs = set(db.dbsession.scalars(select(Translation.slug).where(Translation.lang == "sr")))
         assert slugs == {"intervju-za-kurir", "intervju-za-kurir-2"}
     make_article(key="older", en={"title": "Older", "slug": "taken"})
     clash = bad(translations__en__slug="taken")
@@ -182,7 +182,7 @@ def test_latin_serbian_is_stored_in_cyrillic(app, runner, tmp_path):
     result = runner.invoke(args=["content", "import", write(tmp_path, [record])])
     assert "Serbian text entered in Latin was stored in Cyrillic" in result.output
     with app.app_context():
-        sr = db.session.scalar(select(Translation).where(Translation.lang == "sr"))
+        sr = db.dbsession.scalar(select(Translation).where(Translation.lang == "sr"))
         assert sr.title == "Сарадња у Љубљани"
         assert sr.summary == "НАТО и Србија, надживети"
         assert sr.body == (
@@ -198,7 +198,7 @@ def test_bodies_are_sanitised_on_import(app, runner, tmp_path):
     )
     runner.invoke(args=["content", "import", write(tmp_path, [record])])
     with app.app_context():
-        en = db.session.scalar(select(Translation).where(Translation.lang == "en"))
+        en = db.dbsession.scalar(select(Translation).where(Translation.lang == "en"))
         assert "script" not in en.body and "onclick" not in en.body
         assert "javascript" not in en.body and "iframe" not in en.body
         assert en.body.startswith("<p>Hi")
@@ -209,11 +209,11 @@ def test_changed_slug_is_remembered(app, make_article):
     make_article(key="k", en={"title": "First title", "slug": "second"})
     make_article(key="k", en={"title": "First title", "slug": "third"})
     with app.app_context():
-        assert sorted(db.session.scalars(select(OldSlug.slug))) == ["first", "second"]
+        assert sorted(db.dbsession.scalars(select(OldSlug.slug))) == ["first", "second"]
     # Going back to an old slug makes it current again, not a redirect to itself.
     make_article(key="k", en={"title": "First title", "slug": "first"})
     with app.app_context():
-        assert sorted(db.session.scalars(select(OldSlug.slug))) == ["second", "third"]
+        assert sorted(db.dbsession.scalars(select(OldSlug.slug))) == ["second", "third"]
 
 
 def test_demo_content_loads_once(app, runner):

@@ -5,7 +5,7 @@ import re
 import pytest
 from babel.support import Translations
 
-from mlo import catalogs
+from mlo.catalogs import files as catalogs
 
 # The count of articles per archive year, chosen to hit every form and its traps (11, 12, 21, 22).
 COUNTS = {2001: 1, 2002: 2, 2003: 5, 2004: 11, 2005: 12, 2006: 21, 2007: 22}

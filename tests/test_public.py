@@ -3,6 +3,9 @@
 import re
 
 import pytest
+from sqlalchemy import event
+
+from mlo import db
 
 SR = {"title": "Сарадња у Љубљани", "summary": "Кратак сажетак.", "body": "<p>ЊЕГОШ и Љубљана.</p>"}
 EN = {"title": "Cooperation in Ljubljana", "summary": "A short summary.", "body": "<p>Text.</p>"}
@@ -221,3 +224,22 @@ def test_every_page_has_search_box_and_postal_address(client, bilingual):
         prefix = path.split("/")[1]
         assert f'action="/{prefix}/search/"' in html
         assert "<address>" in html and "11000" in html
+
+
+def test_lists_feeds_and_the_sitemap_load_no_bodies(app, client, bilingual, english_only):
+    with app.app_context():
+        engine = db.engine()
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for url in ("/en/", "/en/news/", "/sr-latn/news/2023/", "/en/feed.atom", "/sitemap.xml"):
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert selects
+    assert not [s for s in selects if "translation.body" in s or "search_text" in s]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mlo.sanitize import plain_text, sanitize
+from mlo.text.html import plain_text, sanitize
 
 CASES = [
     ("<p>Hello <strong>world</strong></p>", "<p>Hello <strong>world</strong></p>"),

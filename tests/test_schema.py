@@ -25,4 +25,4 @@ def test_init_db_twice_keeps_data(app, runner, make_article):
     assert runner.invoke(args=["init-db"]).exit_code == 0
     assert runner.invoke(args=["init-db"]).exit_code == 0
     with app.app_context():
-        assert db.session.scalar(text("SELECT count(*) FROM article")) == 1
+        assert db.dbsession.scalar(text("SELECT count(*) FROM article")) == 1

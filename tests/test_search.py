@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from mlo import search, translit
+from mlo.search import backends
+from mlo.search import query as search_terms
+from mlo.text import translit
 from tests.test_translit import FOLD_CASES
 
 CEVAPI = {
@@ -135,9 +137,9 @@ def test_any_input_is_safe(client, articles, query):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<script>alert" not in html
-    if search.terms(query) == ["cevapi"]:
+    if search_terms.terms(query) == ["cevapi"]:
         assert "srpski-specijaliteti" in html
-    elif not search.terms(query):
+    elif not search_terms.terms(query):
         assert "Unesite bar jednu reč" in html
 
 
@@ -179,7 +181,7 @@ def test_search_pagination(client, app, make_article):
 
 def test_index_follows_updates_and_deletes(client, app, make_article):
     from mlo import db
-    from mlo.models import Article
+    from mlo.content.models import Article
 
     make_article(key="k", en={"title": "Flood protection", "body": "<p>x</p>"})
     assert found(client, "en", "flood") == ["flood-protection"]
@@ -189,8 +191,8 @@ def test_index_follows_updates_and_deletes(client, app, make_article):
     assert found(client, "en", "flood") == []
     assert found(client, "en", "fire") == ["flood-protection"]
     with app.app_context():
-        db.session.delete(db.session.query(Article).one())
-        db.session.commit()
+        db.dbsession.delete(db.dbsession.query(Article).one())
+        db.dbsession.commit()
     assert found(client, "en", "fire") == []
 
 
@@ -207,7 +209,7 @@ def test_relevance_orders_results_until_nearly_everything_matches(
     make_article(published="2023-01-01", en={"title": "Belgrade, Belgrade, Belgrade", "body": ""})
     make_article(published="2023-06-01", en={"title": "News", "body": "<p>In Belgrade today.</p>"})
     assert found(client, "en", "belgrade") == ["belgrade-belgrade-belgrade", "news"]
-    monkeypatch.setattr(search, "RANKED_AT_MOST", 1)
+    monkeypatch.setattr(backends, "RANKED_AT_MOST", 1)
     assert found(client, "en", "belgrade") == ["news", "belgrade-belgrade-belgrade"]
 
 
@@ -220,12 +222,12 @@ def test_switcher_keeps_the_search(client, articles):
 
 def test_deleted_articles_disappear_everywhere(client, app, articles):
     from mlo import db
-    from mlo.models import Article, utcnow
+    from mlo.content.models import Article, utcnow
 
     with app.app_context():
-        article = db.session.query(Article).filter_by(key="cevapi").one()
+        article = db.dbsession.query(Article).filter_by(key="cevapi").one()
         article.deleted_at = utcnow()
-        db.session.commit()
+        db.dbsession.commit()
     assert found(client, "sr-cyrl", "ћевапи") == []
     assert client.get("/sr-cyrl/news/2023/srpski-specijaliteti/").status_code == 404
     assert "srpski-specijaliteti" not in client.get("/sr-cyrl/news/").get_data(as_text=True)

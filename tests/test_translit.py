@@ -1,15 +1,15 @@
-"""Tests for mlo.translit: both transliteration directions, the HTML walkers, fold and slugify."""
+"""Tests for mlo.text.translit and slugs: both directions, HTML walkers, fold, slugify."""
 
 import inspect
 import re
 
 import pytest
 
-from mlo import translit
-from mlo.translit import (
+from mlo.text import translit
+from mlo.text.slugs import slugify
+from mlo.text.translit import (
     fold,
     has_latin_serbian,
-    slugify,
     to_cyrillic,
     to_cyrillic_html,
     to_latin,
@@ -451,7 +451,6 @@ PUBLIC = [
     "to_latin_html",
     "to_cyrillic_html",
     "fold",
-    "slugify",
     "has_latin_serbian",
 ]
 

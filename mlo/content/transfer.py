@@ -1,17 +1,18 @@
-"""Operations that change content. They add and flush; the caller's boundary commits."""
+"""The import/export format (a JSON array of articles): validation, upsert by key, export."""
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from mlo import dates, translit
-from mlo.db import session
-from mlo.i18n import newsroom_zone
-from mlo.models import LANGUAGES, STATUSES, Article, OldSlug, Translation
-from mlo.sanitize import plain_text, sanitize
+from mlo.content import operations
+from mlo.content.models import STATUSES, Article, Translation
+from mlo.db import dbsession
+from mlo.locales import CODES
+from mlo.text import dates
+from mlo.text.slugs import is_slug
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 RECORD_FIELDS = {"key", "published", "status", "source", "translations"}
@@ -122,13 +123,13 @@ def _parse_record(index: int, record: Any, zone: str) -> ArticleData:
     parsed: dict[str, TranslationData] = {}
     converted = False
     for lang, fields in translations.items():
-        if lang not in LANGUAGES:
-            raise problem(f"translations.{lang}", f"unknown language (use {', '.join(LANGUAGES)})")
+        if lang not in CODES:
+            raise problem(f"translations.{lang}", f"unknown language (use {', '.join(CODES)})")
         parsed[lang], was_latin = _parse_translation(lang, fields, problem)
         converted = converted or was_latin
     source = record.get("source", "en" if "en" in parsed else "sr")
-    if source not in LANGUAGES:
-        raise problem("source", f"unknown language {source!r} (use {', '.join(LANGUAGES)})")
+    if source not in CODES:
+        raise problem("source", f"unknown language {source!r} (use {', '.join(CODES)})")
     if source not in parsed:
         raise problem("source", f"the source language {source!r} has no translation")
     return ArticleData(key, published_at, status, source, parsed, converted)
@@ -146,27 +147,23 @@ def _parse_translation(lang: str, fields: Any, problem) -> tuple[TranslationData
             raise problem(f"{where}.{name}", "expected a string")
         if "\x00" in fields.get(name, ""):
             raise problem(f"{where}.{name}", "contains a NUL character")
-    title = " ".join(fields.get("title", "").split())
+    text = operations.prepare_text(
+        lang, fields.get("title", ""), fields.get("summary", ""), fields.get("body", "")
+    )
+    title = text.title
     if not title:
         raise problem(f"{where}.title", "missing title")
     if len(title) > 300:
         raise problem(f"{where}.title", "longer than 300 characters")
     slug = fields.get("slug") or None
-    if slug is not None and not translit.is_slug(slug):
+    if slug is not None and not is_slug(slug):
         raise problem(f"{where}.slug", f"{slug!r} is not lower-case ASCII words joined by '-'")
-    summary = " ".join(fields.get("summary", "").split())
-    body = sanitize(fields.get("body", ""))
-    was_latin = False
-    if lang == "sr" and any(translit.has_latin_serbian(text) for text in (title, summary, body)):
-        title, summary = translit.to_cyrillic(title), translit.to_cyrillic(summary)
-        body = translit.to_cyrillic_html(body)
-        was_latin = True
-    return TranslationData(lang, title, slug, summary, body), was_latin
+    return TranslationData(lang, title, slug, text.summary, text.body), text.converted
 
 
-def import_document(data: Any) -> ImportReport:
-    """Validate and upsert an import document, dated in the newsroom's time zone (flushes)."""
-    return import_articles(parse_records(data, newsroom_zone()))
+def import_document(data: Any, zone: str) -> ImportReport:
+    """Validate and upsert an import document whose dates are local to `zone` (flushes)."""
+    return import_articles(parse_records(data, zone))
 
 
 def import_articles(records: list[ArticleData]) -> ImportReport:
@@ -174,11 +171,11 @@ def import_articles(records: list[ArticleData]) -> ImportReport:
     report = ImportReport()
     _check_slugs_against_database(records)
     for record in records:
-        article = session.scalar(select(Article).where(Article.key == record.key))
+        article = dbsession.scalar(select(Article).where(Article.key == record.key))
         outcome = "created" if article is None else "updated"
         if article is None:
             article = Article(key=record.key)
-            session.add(article)
+            dbsession.add(article)
         changed = _set_article(article, record)
         if outcome == "created" or changed:
             getattr(report, outcome).append(record.key)
@@ -186,7 +183,7 @@ def import_articles(records: list[ArticleData]) -> ImportReport:
             report.unchanged.append(record.key)
         if record.converted:
             report.converted.append(record.key)
-        session.flush()
+        dbsession.flush()
     return report
 
 
@@ -195,7 +192,7 @@ def _check_slugs_against_database(records: list[ArticleData]) -> None:
         for lang, data in record.translations.items():
             if data.slug is None:
                 continue
-            owner = session.scalar(
+            owner = dbsession.scalar(
                 select(Article.key)
                 .join(Translation)
                 .where(Translation.lang == lang, Translation.slug == data.slug)
@@ -210,75 +207,22 @@ def _check_slugs_against_database(records: list[ArticleData]) -> None:
 
 
 def _set_article(article: Article, record: ArticleData) -> bool:
-    changed = (article.published_at, article.status, article.source_lang) != (
-        record.published_at,
-        record.status,
-        record.source,
-    )
-    article.published_at = record.published_at
-    article.status = record.status
-    article.source_lang = record.source
+    changed = operations.set_article(article, record.published_at, record.status, record.source)
     touched = [
         lang
         for lang, data in record.translations.items()
-        if put_translation(article, data.lang, data.title, data.summary, data.body, data.slug)
+        if operations.put_translation(
+            article, data.lang, data.title, data.summary, data.body, data.slug
+        )
     ]
     # A translation written now is written from the source as it is now.
-    source = article.translations[record.source]
-    for lang in touched:
-        if lang != record.source:
-            article.translations[lang].source_revision = source.revision
+    operations.mark_translated(article, [lang for lang in touched if lang != record.source])
     return changed or bool(touched)
-
-
-def put_translation(
-    article: Article, lang: str, title: str, summary: str, body: str, slug: str | None = None
-) -> bool:
-    """Create or update one translation (body already sanitised); True if anything changed."""
-    translation = article.translations.get(lang)
-    slug = slug or (translation.slug if translation else None) or _free_slug(lang, title, article)
-    if translation is None:
-        translation = Translation(lang=lang, title=title, summary=summary, body=body, slug=slug)
-        article.translations[lang] = translation
-        _claim_slug(lang, slug)
-    else:
-        content_changed = (translation.title, translation.summary, translation.body) != (
-            title,
-            summary,
-            body,
-        )
-        if not content_changed and translation.slug == slug:
-            return False
-        if content_changed:
-            translation.revision += 1
-            translation.title, translation.summary, translation.body = title, summary, body
-        if translation.slug != slug:
-            _claim_slug(lang, slug)
-            translation.old_slugs.append(OldSlug(lang=lang, slug=translation.slug))
-            translation.slug = slug
-    translation.search_text = translit.fold(f"{title} {summary} {plain_text(body)}")
-    return True
-
-
-def _free_slug(lang: str, title: str, article: Article) -> str:
-    base = translit.slugify(title) or translit.slugify(article.key) or "article"
-    slug, number = base, 1
-    while session.scalar(
-        select(Translation.id).where(Translation.lang == lang, Translation.slug == slug)
-    ):
-        number += 1
-        slug = f"{base[:95]}-{number}"
-    return slug
-
-
-def _claim_slug(lang: str, slug: str) -> None:
-    # A current slug wins over any redirect that still remembers it.
-    session.execute(delete(OldSlug).where(OldSlug.lang == lang, OldSlug.slug == slug))
 
 
 def export_articles(zone: str) -> list[dict[str, Any]]:
     """Every article that is not deleted, in the import format, oldest first."""
-    articles = session.scalars(
+    articles = dbsession.scalars(
         select(Article)
         .where(Article.deleted_at.is_(None))
         .order_by(Article.published_at, Article.key)

@@ -1,12 +1,11 @@
-"""Interface catalogs: extract, update, init, compile, status and check, with Babel in-process.
+"""Interface catalog files: extract, update, init, compile and status, with Babel in-process.
 
-Plain functions on a translations folder (`base`) and the source tree (`project`); no Flask.
-Translators edit only sr_Cyrl: the sr_Latn catalog is its transliteration, rewritten by
-`update` and `compile`. The en catalog is the English source, where an empty msgstr shows the
-msgid as written.
+Developer and translator tooling, never imported by the running site. Plain functions on a
+translations folder (`base`) and the source tree (`project`). Translators edit only sr_Cyrl:
+the sr_Latn catalog is its transliteration, rewritten by `update` and `compile`. The en catalog
+is the English source, where an empty msgstr shows the msgid as written.
 """
 
-import gettext
 import io
 import re
 import tomllib
@@ -19,10 +18,10 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from mlo import locales, translit
+from mlo import locales
+from mlo.text import translit
 
 DOMAIN = "messages"
 # The catalog directories, as the locale table names them.
@@ -47,9 +46,6 @@ EXTRACT = "flask --app app translate extract"
 UPDATE = "flask --app app translate update"
 COMPILE = "flask --app app translate compile"
 
-_PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?([diouxXeEfFgGcrsa%])")
-_MARKUP = frozenset('"<>&')  # Jinja marks translations safe: these would become markup
-_BRACE = re.compile(r"\{\w*(?:[!:][^{}]*)?\}")
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _KEYWORD_LINE = re.compile(rf"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s*{_STRING}")
 _NPLURALS = re.compile(r'"Plural-Forms:\s*nplurals\s*=\s*\d+\s*;')
@@ -144,7 +140,7 @@ class Status:
 
 def project_root() -> Path:
     """The source tree: where pyproject.toml, templates/ and mlo/ live."""
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def root() -> Path:
@@ -247,11 +243,13 @@ def write_catalog(path: Path, catalog: Catalog) -> None:
     path.write_bytes(_render(catalog))
 
 
-def _messages(catalog: Catalog) -> list[Message]:
+def messages_of(catalog: Catalog) -> list[Message]:
+    """The catalog's messages, without the header."""
     return [message for message in catalog if message.id]
 
 
-def _key(message: Message) -> tuple[str | None, object]:
+def key_of(message: Message) -> tuple[str | None, object]:
+    """What identifies a message across catalogs: its context and msgid(s)."""
     return message.context, tuple(message.id) if isinstance(message.id, list) else message.id
 
 
@@ -266,13 +264,14 @@ def describe(message: Message) -> str:
     )
 
 
-def _forms(message: Message) -> tuple[str, ...]:
+def forms_of(message: Message) -> tuple[str, ...]:
+    """A message's translation as a tuple of forms (one unless it is counted)."""
     string = message.string
     return tuple(string) if isinstance(string, (tuple, list)) else (string,)
 
 
 def _complete(message: Message, nplurals: int) -> bool:
-    forms = _forms(message)
+    forms = forms_of(message)
     return all(forms) and (not message.pluralizable or len(forms) == nplurals)
 
 
@@ -325,7 +324,7 @@ def write_template(project: Path, base: Path) -> Written:
     """Extract the strings into messages.pot; an unchanged template keeps its file and date."""
     catalog = extract(project)
     path = template_path(base)
-    count = len(_messages(catalog))
+    count = len(messages_of(catalog))
     if path.exists():
         fresh = catalog.creation_date
         catalog.creation_date = read_catalog(path).creation_date
@@ -345,12 +344,12 @@ def update(base: Path) -> list[Written]:
             continue
         path = po_path(base, locale)
         catalog = read_catalog(path, locale)
-        before = {_key(m) for m in _messages(catalog)}
+        before = {key_of(m) for m in messages_of(catalog)}
         obsolete = len(catalog.obsolete)
         # English msgstrs stay empty, so guessing them from similar msgids would only add noise.
         catalog.update(template, no_fuzzy_matching=locale == SOURCE)
-        after = _messages(catalog)
-        added = sum(_key(m) not in before for m in after)
+        after = messages_of(catalog)
+        added = sum(key_of(m) not in before for m in after)
         fuzzy = sum(m.fuzzy for m in after)
         gone = len(catalog.obsolete) - obsolete
         write_catalog(path, catalog)
@@ -381,7 +380,7 @@ def init(base: Path, locale: str) -> Written:
         "# How to translate: see TRANSLATING.md."
     )
     write_catalog(path, catalog)
-    return Written(path, "created", len(_messages(catalog)), "to translate")
+    return Written(path, "created", len(messages_of(catalog)), "to translate")
 
 
 def directory_problem(name: str) -> str | None:
@@ -418,8 +417,8 @@ def latin_catalog(cyrillic: Catalog) -> Catalog:
         fuzzy=False,
         header_comment=_LATIN_HEADER,
     )
-    for message in _messages(cyrillic):
-        forms = tuple(translit.to_latin_html(form) for form in _forms(message))
+    for message in messages_of(cyrillic):
+        forms = tuple(translit.to_latin_html(form) for form in forms_of(message))
         latin.add(
             message.id,
             forms if isinstance(message.string, (tuple, list)) else forms[0],
@@ -437,7 +436,7 @@ def derive_latin(base: Path) -> Written:
     latin = latin_catalog(read_catalog(po_path(base, CYRILLIC), CYRILLIC))
     path = po_path(base, LATIN)
     write_catalog(path, latin)
-    return Written(path, "generated", len(_messages(latin)), "from sr_Cyrl")
+    return Written(path, "generated", len(messages_of(latin)), "from sr_Cyrl")
 
 
 def compile_all(base: Path) -> list[Written]:
@@ -455,7 +454,7 @@ def compile_all(base: Path) -> list[Written]:
         path = po_path(base, locale)
         source = read_catalog(path, locale)
         compiled = Catalog(locale=locale, domain=DOMAIN, charset="utf-8", fuzzy=False)
-        messages = _messages(source)
+        messages = messages_of(source)
         for message in messages:
             if not message.fuzzy and _complete(message, compiled.num_plurals):
                 compiled.add(
@@ -463,7 +462,7 @@ def compile_all(base: Path) -> list[Written]:
                 )
         with path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, compiled)
-        count = len(_messages(compiled))
+        count = len(messages_of(compiled))
         left_out = len(messages) - count
         detail = f"{left_out} untranslated or fuzzy, shown in English" if left_out else ""
         if locale == SOURCE:
@@ -485,14 +484,14 @@ def status(base: Path) -> list[Status]:
     report = []
     for locale in locales_in(base):
         catalog = read_catalog(po_path(base, locale), locale)
-        messages = _messages(catalog)
+        messages = messages_of(catalog)
         fuzzy = [m for m in messages if m.fuzzy]
         untranslated = [
             m
             for m in messages
             if not m.fuzzy
             and not _complete(m, catalog.num_plurals)
-            and not (locale == SOURCE and not any(_forms(m)))
+            and not (locale == SOURCE and not any(forms_of(m)))
         ]
         translated = len(messages) - len(fuzzy) - len(untranslated)
         report.append(
@@ -510,319 +509,3 @@ def status(base: Path) -> list[Status]:
             )
         )
     return report
-
-
-# --- check ---------------------------------------------------------------------------------------
-
-
-def check(project: Path, base: Path) -> list[Problem]:
-    """Everything wrong with the catalogs, each with file:line, msgid and a reason to act on."""
-    problems = _check_directories(base)
-    template = _read_or_report(template_path(base), None, problems)
-    if template is not None:
-        problems += _check_template_is_fresh(project, base, template)
-    catalogs: dict[str, Catalog] = {}
-    for locale in locales_in(base):
-        path = po_path(base, locale)
-        catalog = _read_or_report(path, locale, problems) if not directory_problem(locale) else None
-        if catalog is None:
-            continue
-        catalogs[locale] = catalog
-        problems += _check_header(path, catalog, locale)
-        if locale == LATIN:
-            continue  # its messages are compared with sr_Cyrl's below
-        problems += _check_messages(path, catalog, locale)
-        if template is not None:
-            problems += _check_against_template(path, catalog, template)
-    if CYRILLIC in catalogs and LATIN in catalogs:
-        problems += _check_latin(po_path(base, LATIN), catalogs[LATIN], catalogs[CYRILLIC])
-    return problems
-
-
-def _read_or_report(path: Path, locale: str | None, problems: list[Problem]) -> Catalog | None:
-    try:
-        return read_catalog(path, locale)
-    except CatalogError as error:
-        problems.append(Problem(error.path, error.line, "", error.reason))
-        return None
-
-
-def _check_directories(base: Path) -> list[Problem]:
-    problems = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
-        reason = directory_problem(folder.name)
-        if reason is None and not po_path(base, folder.name).exists():
-            reason = f"has no LC_MESSAGES/{DOMAIN}.po"
-        if reason:
-            problems.append(Problem(folder, None, "", reason))
-    for locale in REQUIRED:
-        if not po_path(base, locale).exists():
-            fix = f"run `{COMPILE}`" if locale == LATIN else "restore it from git"
-            problems.append(Problem(po_path(base, locale), None, "", f"is missing: {fix}"))
-    return problems
-
-
-def _check_template_is_fresh(project: Path, base: Path, template: Catalog) -> list[Problem]:
-    code = extract(project)
-    fix = f"run `{EXTRACT}` and `{UPDATE}`"
-    in_template = {_key(m) for m in _messages(template)}
-    in_code = {_key(m) for m in _messages(code)}
-    problems = [
-        Problem(
-            project / m.locations[0][0],
-            m.locations[0][1],
-            describe(m),
-            f"is in the code but not in messages.pot: {fix}",
-        )
-        for m in _messages(code)
-        if _key(m) not in in_template
-    ]
-    problems += [
-        Problem(
-            template_path(base),
-            m.lineno,
-            describe(m),
-            f"is in messages.pot but no longer in the code: {fix}",
-        )
-        for m in _messages(template)
-        if _key(m) not in in_code
-    ]
-    return problems
-
-
-def _line_of(path: Path, needle: str) -> int:
-    lines = path.read_text("utf-8").splitlines()
-    return next((n for n, line in enumerate(lines, 1) if needle in line), 1)
-
-
-def _examples(expression: str, nplurals: int) -> dict[int, list[int]]:
-    rule = gettext.c2py(expression)
-    examples: dict[int, list[int]] = {form: [] for form in range(nplurals)}
-    for n in range(200):
-        form = rule(n)
-        if form in examples and len(examples[form]) < 6:
-            examples[form].append(n)
-    return examples
-
-
-def _same_rule(expression: str, expected: str) -> bool:
-    try:
-        rule = gettext.c2py(expression)
-    except (ValueError, SyntaxError):
-        return False
-    reference = gettext.c2py(expected)
-    return all(rule(n) == reference(n) for n in range(1000))
-
-
-def _check_header(path: Path, catalog: Catalog, locale: str) -> list[Problem]:
-    problems = []
-    if catalog.locale_identifier != locale:
-        found = (
-            f"Language: {catalog.locale_identifier}" if catalog.locale_identifier else "no Language"
-        )
-        problems.append(
-            Problem(
-                path,
-                _line_of(path, '"Language:'),
-                "(header)",
-                f"the header says {found}, but this folder is {locale}: "
-                f"set it to Language: {locale}",
-            )
-        )
-    expected = get_plural(locale)
-    if catalog.num_plurals != expected.num_plurals or not _same_rule(
-        catalog.plural_expr, expected.plural_expr
-    ):
-        forms = _examples(expected.plural_expr, expected.num_plurals)
-        shown_forms = "; ".join(
-            f"form {form}: {', '.join(map(str, numbers))}…" for form, numbers in forms.items()
-        )
-        problems.append(
-            Problem(
-                path,
-                _line_of(path, '"Plural-Forms:'),
-                "(header)",
-                f'the header has "Plural-Forms: {catalog.plural_forms}" but {locale} needs '
-                f'"Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};" '
-                f"({shown_forms}): copy that line into the header",
-            )
-        )
-    return problems
-
-
-def placeholders(text: str) -> list[str]:
-    """The placeholders of a string: named and {braced} ones sorted, positional ones in order."""
-    named: set[str] = set(_BRACE.findall(text))
-    positional: list[str] = []
-    for match in _PERCENT.finditer(text):
-        if match[2] == "%":
-            continue
-        if match[1]:
-            named.add(match[0])
-        else:
-            positional.append(match[0])
-    return sorted(named) + positional
-
-
-def _listed(tokens: list[str]) -> str:
-    return " ".join(tokens) if tokens else "none"
-
-
-def _check_messages(path: Path, catalog: Catalog, locale: str) -> list[Problem]:
-    rule = get_plural(locale)
-    examples = _examples(rule.plural_expr, rule.num_plurals)
-    return [
-        Problem(path, message.lineno, describe(message), reason)
-        for message in _messages(catalog)
-        for reason in _message_problems(message, locale, examples)
-    ]
-
-
-def _message_problems(message: Message, locale: str, examples: dict[int, list[int]]) -> list[str]:
-    reasons = []
-    forms = _forms(message)
-    if message.fuzzy:
-        reasons.append("is marked fuzzy (needs work): check the translation, then clear the mark")
-    if not any(forms):
-        return reasons + (["is not translated"] if locale == CYRILLIC else [])
-    if message.pluralizable:
-        for index, numbers in examples.items():
-            if index >= len(forms) or not forms[index]:
-                shown_numbers = ", ".join(map(str, numbers))
-                reasons.append(
-                    f"msgstr[{index}] is empty: it is the form for numbers like {shown_numbers}…"
-                )
-    ids = list(message.id) if message.pluralizable else [message.id]
-    wanted = [placeholders(msgid) for msgid in ids]
-    for index, form in enumerate(forms):
-        label = f"msgstr[{index}]" if message.pluralizable else "the translation"
-        found = placeholders(form)
-        if not form:
-            continue
-        if new_markup(ids[-1], form):
-            reasons.append(
-                f'{label} has " < > or & where the original has none: in a web page they are '
-                "code; write quotes as „…“ and & as „и“"
-            )
-        if found not in wanted:
-            reasons.append(
-                f"placeholders differ: the original has {_listed(wanted[-1])}, {label} has "
-                f"{_listed(found)}; copy each placeholder exactly as in the original"
-            )
-        elif _lone_percent(form) and not any(_lone_percent(msgid) for msgid in ids):
-            reasons.append(f'{label} has a lone "%": write "%%" for a percent sign')
-        if locale == CYRILLIC and translit.has_latin_serbian(_without_placeholders(form)):
-            reasons.append(
-                f"{label} is in Latin letters: write it in Cyrillic (sr_Latn is made from it)"
-            )
-    return reasons
-
-
-def new_markup(msgid: str, string: str) -> bool:
-    """Whether a translation adds characters that are markup in HTML (" < > &) to its msgid."""
-    return bool(_MARKUP.intersection(string) - set(msgid))
-
-
-def _lone_percent(text: str) -> bool:
-    return "%" in _PERCENT.sub("", text)
-
-
-def _without_placeholders(text: str) -> str:
-    return _BRACE.sub(" ", _PERCENT.sub(" ", text))
-
-
-def _check_against_template(path: Path, catalog: Catalog, template: Catalog) -> list[Problem]:
-    in_catalog = {_key(m) for m in _messages(catalog)}
-    in_template = {_key(m) for m in _messages(template)}
-    problems = [
-        Problem(
-            path, None, describe(m), f"is in messages.pot but not in this catalog: run `{UPDATE}`"
-        )
-        for m in _messages(template)
-        if _key(m) not in in_catalog
-    ]
-    problems += [
-        Problem(
-            path,
-            m.lineno,
-            describe(m),
-            "is not in messages.pot: a msgid was changed (only msgstr lines may be edited) "
-            f"or the string left the code; run `{UPDATE}`",
-        )
-        for m in _messages(catalog)
-        if _key(m) not in in_template
-    ]
-    return problems
-
-
-def _check_latin(path: Path, latin: Catalog, cyrillic: Catalog) -> list[Problem]:
-    expected = latin_catalog(cyrillic)
-    fix = f"sr_Latn is generated from sr_Cyrl, never edited: run `{COMPILE}` (or `make run`)"
-    problems = []
-    for message in _messages(expected):
-        found = latin.get(message.id, message.context)
-        if found is None:
-            problems.append(
-                Problem(path, None, describe(message), f"is missing from sr_Latn: {fix}")
-            )
-        elif _forms(found) != _forms(message):
-            problems.append(
-                Problem(
-                    path,
-                    found.lineno,
-                    describe(message),
-                    f"is {' | '.join(_forms(found))!r} here but the transliteration of sr_Cyrl is "
-                    f"{' | '.join(_forms(message))!r}: {fix}",
-                )
-            )
-    keys = {_key(m) for m in _messages(expected)}
-    problems += [
-        Problem(path, m.lineno, describe(m), f"is not in sr_Cyrl: {fix}")
-        for m in _messages(latin)
-        if _key(m) not in keys
-    ]
-    return problems
-
-
-# --- run time ------------------------------------------------------------------------------------
-
-
-def sample_arguments(msgid: str) -> dict[str, object] | tuple[object, ...]:
-    """Values that fill a msgid's %-placeholders, to try a translation with."""
-    named: dict[str, object] = {}
-    positional: list[object] = []
-    for match in _PERCENT.finditer(msgid):
-        name, conversion = match[1], match[2]
-        if conversion == "%":
-            continue
-        value: object = 1 if conversion in "diouxXeEfFgGc" else "x"
-        if name:
-            named[name] = value
-        else:
-            positional.append(value)
-    return tuple(positional) if positional and not named else named
-
-
-def remove_unsafe_messages(translations: gettext.NullTranslations) -> list[str]:
-    """Drop loaded messages that would break a page; return their msgids."""
-    catalog = getattr(translations, "_catalog", {})
-    broken = []
-    for key, string in list(catalog.items()):
-        msgid = (key[0] if isinstance(key, tuple) else key).split("\x04", 1)[-1]  # drop context
-        if msgid and _breaks_a_page(msgid, string):  # the header's msgid is empty
-            del catalog[key]
-            broken.append(msgid)
-    return broken
-
-
-def _breaks_a_page(msgid: str, string: str) -> bool:
-    # Jinja formats every translation with %, and marks it safe, so " < > & become markup.
-    arguments = sample_arguments(msgid)
-    if isinstance(arguments, dict):
-        # Plural forms are filled with `num` even when the singular does not show it.
-        arguments = {"num": 1, **arguments}
-    try:
-        string % arguments
-    except (KeyError, ValueError, TypeError, IndexError):
-        return True
-    return new_markup(msgid, string)

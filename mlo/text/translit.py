@@ -15,8 +15,6 @@ from html.entities import html5 as _HTML5_ENTITIES
 __all__ = [
     "fold",
     "has_latin_serbian",
-    "is_slug",
-    "slugify",
     "to_cyrillic",
     "to_cyrillic_html",
     "to_latin",
@@ -81,13 +79,6 @@ _FOLD_TABLE = str.maketrans(
     {c: lat.lower().translate(str.maketrans(_FOLD_EXTRA)) for c, lat in _CYR_TO_LAT.items()}
     | _FOLD_EXTRA
 )
-# Letters that have no decomposition but an obvious ASCII spelling, for slugs only.
-_SLUG_TABLE = str.maketrans(
-    {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "þ": "th", "ð": "d", "ı": "i"}
-)
-_SLUG_SEP_RE = re.compile("[^a-z0-9]+")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SLUG_MAX = 80
 
 # --- protected spans: URLs, e-mail addresses, character references -------------------------------
 
@@ -404,17 +395,3 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def is_slug(text: str) -> bool:
-    """Whether text is a slug as slugify makes them: lower-case ASCII words joined by "-"."""
-    return len(text) <= 100 and _SLUG.fullmatch(text) is not None
-
-
-def slugify(text: str) -> str:
-    """Make an ASCII URL slug of at most 80 characters from a Serbian or English title."""
-    slug = _SLUG_SEP_RE.sub("-", fold(text).translate(_SLUG_TABLE)).strip("-")
-    if len(slug) <= _SLUG_MAX:
-        return slug
-    cut = slug.rfind("-", 0, _SLUG_MAX + 1)
-    return slug[:cut] if cut > 0 else slug[:_SLUG_MAX]

@@ -3,10 +3,13 @@
 The rest of the code takes `_`, `_l`, `ngettext` and `pgettext` from here.
 """
 
+import gettext
 import logging
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 
+import click
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, Domain, format_date, ngettext, pgettext
 from flask_babel import gettext as _
@@ -15,10 +18,12 @@ from flask_babel import lazy_pgettext as _lp
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
-from mlo import catalogs, dates, locales
+from mlo import locales
 from mlo.locales import Locale
+from mlo.text import dates
+from mlo.text.messages import breaks_a_page
 
-__all__ = ["_", "_l", "_lp", "ngettext", "pgettext", "current_locale", "init_app", "newsroom_zone"]
+__all__ = ["_", "_l", "_lp", "ngettext", "pgettext", "current_locale", "init_app"]
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +54,23 @@ class SafeDomain(Domain):
         """The loaded catalog for the current locale, with unsafe messages removed once."""
         translations = super().get_translations()
         if not getattr(translations, "mlo_checked", False):
-            for msgid in catalogs.remove_unsafe_messages(translations):
+            for msgid in remove_unsafe_messages(translations):
                 log.warning("broken translation of %r ignored; showing the original", msgid)
             translations.mlo_checked = True
         return translations
+
+
+def remove_unsafe_messages(translations: gettext.NullTranslations) -> list[str]:
+    """Drop loaded messages that would break a page; return their msgids."""
+    catalog = getattr(translations, "_catalog", {})
+    broken = []
+    for key, string in list(catalog.items()):
+        counted = isinstance(key, tuple)  # plural forms are stored as (msgid, form)
+        msgid = (key[0] if counted else key).split("\x04", 1)[-1]  # drop the context
+        if msgid and breaks_a_page(msgid, string, counted):  # the header's msgid is empty
+            del catalog[key]
+            broken.append(msgid)
+    return broken
 
 
 class SafeBabel(Babel):
@@ -80,6 +98,7 @@ def current_locale() -> Locale:
 
 def init_app(app: Flask) -> None:
     """Wire Babel, the locale URL converter and processors, and the template helpers."""
+    _require_compiled_catalogs(app)
     SafeBabel(
         app,
         locale_selector=lambda: current_locale().gettext,
@@ -107,14 +126,27 @@ def init_app(app: Flask) -> None:
         script=lambda value: current_locale().text(value),
         script_html=lambda value: Markup(current_locale().html(value)),
         longdate=long_date,
-        localdate_iso=lambda value: dates.to_local(value, newsroom_zone()).date().isoformat(),
+        localdate_iso=lambda value: dates.to_local(value, _zone()).date().isoformat(),
     )
     app.jinja_env.globals.update(locales=locales.LOCALES, current_locale=current_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
-def newsroom_zone() -> str:
-    """The time zone in which the newsroom dates its articles and counts its archive years."""
+def _require_compiled_catalogs(app: Flask) -> None:
+    # Without a compiled catalog every page of that locale would be silently in English. The
+    # flask command itself (which compiles them) may load the app without them.
+    first = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
+    folder = (Path(app.root_path) / first).resolve()
+    paths = [folder / locale.gettext / "LC_MESSAGES" / "messages.mo" for locale in locales.LOCALES]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing and click.get_current_context(silent=True) is None:
+        raise RuntimeError(
+            f"compiled catalogs are missing ({', '.join(missing)}): run "
+            "`flask --app app translate compile` (make run and make serve do) before serving"
+        )
+
+
+def _zone() -> str:
     return current_app.config["NEWSROOM_TIMEZONE"]
 
 

@@ -1,10 +1,10 @@
-"""The one HTML sanitiser: every body, from the editor or an import, goes through `sanitize`.
+"""The one HTML sanitiser, and the plain text of sanitised HTML.
 
-A leaf: bleach and an allow-list, no Flask, no database.
+Every body, from the editor or an import, goes through `sanitize`: bleach and an allow-list.
 """
 
-import html as html_module
 import re
+from html.parser import HTMLParser
 
 import bleach
 
@@ -45,12 +45,32 @@ def sanitize(html: str) -> str:
     return _cleaner.clean(html).strip()
 
 
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+_BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "figcaption", "br", "ul", "ol"})
 _SPACE = re.compile(r"\s+")
+
+
+class _TextCollector(HTMLParser):
+    """Collects the character data of a fragment; block boundaries become spaces."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
 
 def plain_text(html: str) -> str:
     """The readable text of sanitised HTML: tags removed, entities decoded, spaces collapsed."""
-    text = _TAG.sub("", _BLOCK_END.sub(" ", html))
-    return _SPACE.sub(" ", html_module.unescape(text)).strip()
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return _SPACE.sub(" ", "".join(collector.parts)).strip()

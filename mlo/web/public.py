@@ -12,12 +12,14 @@ from flask import (
     url_for,
 )
 
-from mlo import locales, news, search, translit
-from mlo.locales import Locale
-from mlo.models import Article, Translation
+from mlo import locales, search
+from mlo.locales import CODES
+from mlo.text.slugs import is_slug
+from mlo.web import urls
+from mlo.web.urls import article_url, same_page, versions
 
 bp = Blueprint("public", __name__)
-bp.add_app_template_global(news.article_url)
+bp.add_app_template_global(article_url)
 
 
 @bp.get("/")
@@ -35,8 +37,8 @@ def root() -> Response:
 @bp.get("/<locale:loc>/")
 def home() -> str:
     """Latest news."""
-    items = news.latest(g.locale.lang, current_app.config["HOME_SIZE"])
-    return render_template("home.html", items=items, alternates=_everywhere())
+    items = urls.newsroom().latest(g.locale.lang, current_app.config["HOME_SIZE"])
+    return render_template("home.html", items=items, alternates=same_page(set(CODES)))
 
 
 @bp.get("/<locale:loc>/news/")
@@ -53,50 +55,49 @@ def year_archive(year: int) -> str:
 
 def _listing(year: int | None) -> str:
     number = page_number()
-    result = news.page(g.locale.lang, number, current_app.config["PAGE_SIZE"], year)
+    result = urls.newsroom().page(g.locale.lang, number, current_app.config["PAGE_SIZE"], year)
     if number > result.pages or (year is not None and result.total == 0):
         abort(404)
     return render_template(
         "news.html",
         page=result,
         year=year,
-        years=news.archive_years(g.locale.lang),
-        alternates=_everywhere(page=number if number > 1 else None),
+        years=urls.newsroom().archive_years(g.locale.lang),
+        alternates=same_page(set(CODES), page=number if number > 1 else None),
     )
 
 
 @bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/<slug>/")
 def article(year: int, slug: str) -> Response | str | tuple[str, int]:
     """One article; old slugs and wrong years redirect, other languages say what exists."""
-    if not translit.is_slug(slug):
+    if not is_slug(slug):
         abort(404)
-    locale = g.locale
-    translation = news.find(locale.lang, slug)
+    translation = urls.newsroom().find(g.locale.lang, slug)
     if translation is None:
-        moved = news.find_moved(locale.lang, slug)
+        moved = urls.newsroom().find_moved(g.locale.lang, slug)
         if moved is not None:
-            return redirect(news.article_url(moved), 301)
+            return redirect(article_url(moved), 301)
         return _not_in_this_language(slug)
-    if news.local_year(translation.article) != year:
-        return redirect(news.article_url(translation), 301)
+    if urls.newsroom().local_year(translation.article) != year:
+        return redirect(article_url(translation), 301)
     return render_template(
         "article.html",
         translation=translation,
         year=year,
-        alternates=[(locale, url) for locale, _, url in _versions(translation.article)],
+        alternates=[(locale, url) for locale, _, url in versions(translation.article)],
     )
 
 
 def _not_in_this_language(slug: str) -> Response | tuple[str, int]:
-    article = news.find_elsewhere(slug)
+    article = urls.newsroom().find_elsewhere(slug)
     if article is None:
         abort(404)
     if g.locale.lang in article.translations:
         # The reader swapped the prefix of a URL whose language we do have: go to it.
-        return redirect(news.article_url(article.translations[g.locale.lang]), 302)
-    versions = _versions(article)
-    alternates = [(locale, url) for locale, _, url in versions]
-    return render_template("missing.html", versions=versions, alternates=alternates), 404
+        return redirect(article_url(article.translations[g.locale.lang]), 302)
+    existing = versions(article)
+    alternates = [(locale, url) for locale, _, url in existing]
+    return render_template("missing.html", versions=existing, alternates=alternates), 404
 
 
 @bp.get("/<locale:loc>/search/")
@@ -104,12 +105,20 @@ def search_page() -> str | tuple[str, int]:
     """Search our content in this locale's language, in either script."""
     query = request.args.get("q", "")
     number = page_number()
-    result = search.run(query, g.locale, number, current_app.config["SEARCH_PAGE_SIZE"])
-    if result.error is None and number > result.pages:
+    config = current_app.config
+    result = search.run(
+        query,
+        g.locale,
+        urls.newsroom(),
+        number,
+        config["SEARCH_PAGE_SIZE"],
+        config["SEARCH_MAX_QUERY"],
+    )
+    if not result.refused and number > result.pages:
         abort(404)
-    status = 400 if result.error else 200
+    status = 400 if result.refused else 200
     # The same search exists in every locale (Serbian in both scripts finds the same articles).
-    alternates = _everywhere(q=query or None, page=number if number > 1 else None)
+    alternates = same_page(set(CODES), q=query or None, page=number if number > 1 else None)
     return render_template("search.html", query=query, result=result, alternates=alternates), status
 
 
@@ -119,24 +128,3 @@ def page_number() -> int:
     if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
         abort(404)
     return int(raw)
-
-
-def _everywhere(**args: object) -> list[tuple[Locale, str]]:
-    # Listing pages exist in every locale: the same endpoint and arguments under each prefix.
-    values = {**(request.view_args or {}), **{k: v for k, v in args.items() if v is not None}}
-    return [
-        (
-            locale,
-            url_for(request.endpoint or "public.home", loc=locale, _external=True, **values),
-        )
-        for locale in locales.LOCALES
-    ]
-
-
-def _versions(article: Article) -> list[tuple[Locale, Translation, str]]:
-    # Every locale that shows this (visible) article, with its translation and URL.
-    return [
-        (locale, translation, news.article_url(translation, locale, _external=True))
-        for locale in locales.for_languages(set(article.translations))
-        for translation in [article.translations[locale.lang]]
-    ]

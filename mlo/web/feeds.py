@@ -5,9 +5,10 @@ from itertools import groupby
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
-from mlo import locales, news
-from mlo.locales import Locale
-from mlo.models import LANGUAGES, Translation
+from mlo import locales
+from mlo.content.models import Translation
+from mlo.locales import CODES, Locale
+from mlo.web.urls import article_url, newsroom
 
 bp = Blueprint("feeds", __name__)
 
@@ -25,7 +26,7 @@ def tag_uri(*parts: str) -> str:
 @bp.get("/<locale:loc>/feed.atom")
 def atom() -> Response:
     """The newest articles of one locale, as Atom 1.0."""
-    entries = news.latest(g.locale.lang, current_app.config["FEED_SIZE"])
+    entries = newsroom().latest(g.locale.lang, current_app.config["FEED_SIZE"])
     updated = max((max(t.updated_at, t.article.published_at) for t in entries), default=None)
     body = render_template(
         "feed.xml", entries=entries, updated=updated, rfc3339=rfc3339, tag_uri=tag_uri
@@ -36,7 +37,7 @@ def atom() -> Response:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every public page in every locale it exists in, with hreflang alternates."""
-    translations = news.all_visible()
+    translations = newsroom().all_visible()
     newest = max((t.updated_at for t in translations), default=None)
     pages: list[tuple[list[tuple[Locale, str]], datetime | None]] = []
     for endpoint, values, languages in _listing_pages():
@@ -49,7 +50,7 @@ def sitemap() -> Response:
     for _article_id, group in groupby(by_article, key=lambda t: t.article_id):
         members: list[Translation] = list(group)
         urls = [
-            (loc, news.article_url(t, loc, _external=True))
+            (loc, article_url(t, loc, _external=True))
             for t in members
             for loc in locales.for_languages({t.lang})
         ]
@@ -60,10 +61,10 @@ def sitemap() -> Response:
 
 def _listing_pages() -> list[tuple[str, dict[str, int], set[str]]]:
     # Home and newsroom exist in every language; a year page only where that year has news.
-    everywhere = set(LANGUAGES)
+    everywhere = set(CODES)
     years: dict[int, set[str]] = {}
-    for lang in LANGUAGES:
-        for year, _count in news.archive_years(lang):
+    for lang in CODES:
+        for year, _count in newsroom().archive_years(lang):
             years.setdefault(year, set()).add(lang)
     return [("public.home", {}, everywhere), ("public.newsroom", {}, everywhere)] + [
         ("public.year_archive", {"year": year}, langs)

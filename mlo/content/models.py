@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from mlo.db import Base
+from mlo.locales import sql_in
 
-LANGUAGES = ("en", "sr")
 STATUSES = ("published", "draft")
 
 
@@ -23,7 +23,7 @@ class Article(Base):
     __tablename__ = "article"
     __table_args__ = (
         CheckConstraint("status IN ('published', 'draft')", name="status"),
-        CheckConstraint("source_lang IN ('en', 'sr')", name="source_lang"),
+        CheckConstraint(sql_in("source_lang"), name="source_lang"),
         Index("ix_article_status_published_at", "status", "published_at"),
     )
 
@@ -40,7 +40,6 @@ class Article(Base):
         back_populates="article",
         collection_class=attribute_keyed_dict("lang"),
         cascade="all, delete-orphan",
-        lazy="selectin",
     )
 
     @property
@@ -56,7 +55,7 @@ class Translation(Base):
     __table_args__ = (
         UniqueConstraint("article_id", "lang"),
         UniqueConstraint("lang", "slug"),
-        CheckConstraint("lang IN ('en', 'sr')", name="lang"),
+        CheckConstraint(sql_in("lang"), name="lang"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

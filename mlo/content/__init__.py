@@ -1,0 +1,4 @@
+"""Content: the models, the read queries, and the one writer (operations that flush).
+
+Import and export, the back office and the CLI all change content through `operations`.
+"""

@@ -1,0 +1,70 @@
+"""Search our content: one fold for index and query, FTS5 on SQLite, tsvector on PostgreSQL.
+
+Queries are never passed through as search syntax: they are folded into plain words, and each
+word becomes a quoted prefix, so no input can be an operator, a syntax error or SQL. Results
+carry no interface text: the page says what a result means in the reader's language.
+"""
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from mlo.content.models import Translation
+from mlo.content.queries import Newsroom, page_count
+from mlo.db import dbsession
+from mlo.locales import Locale
+from mlo.search.backends import match
+from mlo.search.query import prefixes, terms
+from mlo.search.snippets import highlight, snippet
+
+
+@dataclass
+class Hit:
+    """One result: the translation and its highlighted title and snippet, in the reader's script."""
+
+    translation: Translation
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class Result:
+    """A page of results, or the reason there are none."""
+
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    number: int = 1
+    pages: int = 1
+    too_long: bool = False  # the query is longer than the limit it was run with
+    no_words: bool = False  # the query had no letters or digits at all
+
+    @property
+    def refused(self) -> bool:
+        """Whether the query was refused (the page answers 400)."""
+        return self.too_long
+
+
+def run(
+    query: str, locale: Locale, newsroom: Newsroom, number: int, size: int, max_length: int
+) -> Result:
+    """Search the visible translations of the locale's language; a page of hits."""
+    if len(query) > max_length:
+        return Result(too_long=True)
+    if not terms(query):
+        return Result(no_words=bool(query.strip()))
+    found = prefixes(query, locale.lang)
+    if not found:
+        return Result()  # only words every article has, such as "the"
+    ids, total = match(found, locale.lang, newsroom, size, (number - 1) * size)
+    rows = dbsession.scalars(select(Translation).where(Translation.id.in_(ids)))
+    by_id = {t.id: t for t in rows}
+    hits = [
+        Hit(
+            by_id[i],
+            highlight(locale.text(by_id[i].title), found),
+            snippet(by_id[i], found, locale),
+        )
+        for i in ids
+    ]
+    return Result(hits, total, number, page_count(total, size))

@@ -1,0 +1,48 @@
+"""Where things live: the newsroom as of this request, and the URLs of articles and pages."""
+
+from typing import Any
+
+from flask import current_app, g, request, url_for
+
+from mlo import locales
+from mlo.content.models import Article, Translation, utcnow
+from mlo.content.queries import Newsroom
+from mlo.locales import Locale
+from mlo.web.i18n import current_locale
+
+
+def newsroom() -> Newsroom:
+    """The newsroom as readers see it during this request (one "now" for the whole page)."""
+    if "newsroom" not in g:
+        g.newsroom = Newsroom(current_app.config["NEWSROOM_TIMEZONE"], utcnow())
+    return g.newsroom
+
+
+def article_url(translation: Translation, locale: Locale | None = None, **options: Any) -> str:
+    """The URL of a translation, in `locale` (by default the current one, if it fits)."""
+    return url_for(
+        "public.article",
+        loc=locale or current_locale(),
+        year=newsroom().local_year(translation.article),
+        slug=translation.slug,
+        **options,
+    )
+
+
+def versions(article: Article) -> list[tuple[Locale, Translation, str]]:
+    """Every locale that shows this (visible) article, with its translation and absolute URL."""
+    return [
+        (locale, translation, article_url(translation, locale, _external=True))
+        for locale in locales.for_languages(set(article.translations))
+        for translation in [article.translations[locale.lang]]
+    ]
+
+
+def same_page(langs: set[str] | frozenset[str], **args: object) -> list[tuple[Locale, str]]:
+    """This page's absolute URL under each locale whose language is in `langs`."""
+    values = {**(request.view_args or {}), **{k: v for k, v in args.items() if v is not None}}
+    endpoint = request.endpoint or "public.home"
+    return [
+        (locale, url_for(endpoint, loc=locale, _external=True, **values))
+        for locale in locales.for_languages(langs)
+    ]
