@@ -1,6 +1,5 @@
 """The mlo application factory."""
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -17,9 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("MLO")
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config["DATABASE_URL"]:
-        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mlo.sqlite3'}"
+    config.resolve(app)
 
     db.init_app(app)
     i18n.init_app(app)

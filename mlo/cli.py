@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from mlo import db
 from mlo.content import operations, transfer
-from mlo.content.models import Article
+from mlo.content.models import Article, utcnow
 from mlo.db import dbsession
 from mlo.search import index
 
@@ -65,9 +65,10 @@ def _import(data: object, label: str) -> None:
     except transfer.ImportProblem as problem:
         dbsession.rollback()
         raise click.ClickException(f"{label}: {problem}; nothing was imported") from None
-    for outcome in ("created", "updated", "unchanged"):
+    for outcome in ("created", "updated", "unchanged", "deleted", "restored"):
         keys = getattr(report, outcome)
-        click.echo(f"{outcome}: {len(keys)}" + "".join(f"\n  {key}" for key in keys))
+        if keys or outcome in ("created", "updated", "unchanged"):
+            click.echo(f"{outcome}: {len(keys)}" + "".join(f"\n  {key}" for key in keys))
     for key in report.converted:
         click.echo(f"note: {key}: Serbian text entered in Latin was stored in Cyrillic")
 
@@ -103,6 +104,52 @@ def demo_command() -> None:
         return
     data = json.loads(resources.files("mlo").joinpath("demo_content.json").read_text("utf-8"))
     _import(data, "demo content")
+
+
+def _article(key: str) -> Article:
+    article = dbsession.scalar(select(Article).where(Article.key == key))
+    if article is None:
+        raise click.ClickException(f"no article with the key {key!r}")
+    return article
+
+
+@content.command("delete")
+@click.argument("key")
+def delete_command(key: str) -> None:
+    """Move an article to the trash (invisible everywhere, restorable)."""
+    db.begin_write()
+    article = _article(key)
+    if article.deleted_at is not None:
+        raise click.ClickException(f"{key}: already deleted")
+    operations.delete_article(article, utcnow())
+    dbsession.commit()
+    click.echo(f"deleted {key} (restore it with `content restore {key}`)")
+
+
+@content.command("restore")
+@click.argument("key")
+def restore_command(key: str) -> None:
+    """Take a deleted article out of the trash."""
+    db.begin_write()
+    article = _article(key)
+    if article.deleted_at is None:
+        raise click.ClickException(f"{key}: not deleted")
+    operations.restore_article(article)
+    dbsession.commit()
+    click.echo(f"restored {key} ({article.status})")
+
+
+@content.command("purge")
+@click.argument("key")
+def purge_command(key: str) -> None:
+    """Remove a deleted article for good, freeing its slugs."""
+    db.begin_write()
+    try:
+        operations.purge_article(_article(key))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    dbsession.commit()
+    click.echo(f"purged {key}")
 
 
 @search.command("reindex")

@@ -1,9 +1,29 @@
 """Default configuration; instance/config.py and MLO_* environment variables override it."""
 
-SECRET_KEY = "dev-only-change-me"
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
 
-# None means the SQLite file instance/mlo.sqlite3 (set in the factory, where the path is known).
+from flask import Flask
+
+# Set MLO_PRODUCTION=1 where the site is served to the public: then a real secret key and the
+# public site URL are required, and nothing is guessed.
+PRODUCTION = False
+
+# None: a random key generated once into instance/secret_key (development only).
+SECRET_KEY: str | None = None
+
+# None means the SQLite file instance/mlo.sqlite3 (set in resolve, where the path is known).
 DATABASE_URL: str | None = None
+
+# The public base URL every absolute link (canonical, hreflang, feeds, sitemap) is built from,
+# such as https://newsroom.example.org. None (development only): the request's own host.
+SITE_URL: str | None = None
+# Host names accepted besides SITE_URL's; any other Host header is answered 400.
+EXTRA_HOSTS: list[str] = []
+DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "::1"]
+# The authority of Atom ids (tag:<authority>,2022:...): stable whatever the request's host.
+TAG_AUTHORITY: str | None = None
 
 BABEL_DEFAULT_LOCALE = "en"
 # Resolved against the package folder, so the top-level translations/ is one level up.
@@ -16,7 +36,43 @@ PAGE_SIZE = 10
 HOME_SIZE = 6
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_QUERY = 200
+SEARCH_MAX_WORDS = 10
 FEED_SIZE = 20
 
 # Cookie that remembers the reader's chosen locale for the redirect at /.
 LANG_COOKIE = "lang"
+
+
+def resolve(app: Flask) -> None:
+    """Fill in what depends on the instance folder and check what production requires."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    config = app.config
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'mlo.sqlite3'}"
+    if config["PRODUCTION"]:
+        missing = [name for name in ("SECRET_KEY", "SITE_URL") if not config[name]]
+        if missing:
+            raise RuntimeError(
+                "in production (MLO_PRODUCTION) these must be set: "
+                + ", ".join(f"MLO_{name}" for name in missing)
+            )
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    site = urlsplit(config["SITE_URL"] or "")
+    if config["SITE_URL"] and (site.scheme not in ("http", "https") or not site.hostname):
+        raise RuntimeError(f"MLO_SITE_URL must be like https://example.org: {site.geturl()!r}")
+    config["SITE_URL"] = f"{site.scheme}://{site.netloc}" if site.hostname else None
+    hosts = [site.hostname] if site.hostname else list(config["DEVELOPMENT_HOSTS"])
+    config["TRUSTED_HOSTS"] = hosts + list(config["EXTRA_HOSTS"])
+    config["TAG_AUTHORITY"] = config["TAG_AUTHORITY"] or site.hostname or "localhost"
+    config["PREFERRED_URL_SCHEME"] = site.scheme or "http"
+    config["SESSION_COOKIE_SECURE"] = site.scheme == "https"
+
+
+def _instance_secret(path: Path) -> str:
+    # Generated once and kept, so sessions survive a restart; never committed (instance/).
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from mlo.content.models import Article, OldSlug, Translation
 from mlo.db import dbsession
 from mlo.text import translit
+from mlo.text.clean import strip_controls
 from mlo.text.html import plain_text, sanitize
 from mlo.text.slugs import slugify
 
@@ -29,7 +30,8 @@ class Text:
 
 def prepare_text(lang: str, title: str, summary: str, body: str) -> Text:
     """Submitted text in its stored form; every write path goes through here."""
-    title, summary, body = " ".join(title.split()), " ".join(summary.split()), sanitize(body)
+    title, summary = (" ".join(strip_controls(text).split()) for text in (title, summary))
+    body = sanitize(strip_controls(body))
     if lang == "sr" and any(translit.has_latin_serbian(part) for part in (title, summary, body)):
         return Text(
             translit.to_cyrillic(title),
@@ -61,11 +63,25 @@ def mark_translated(article: Article, langs: list[str]) -> None:
 
 
 def put_translation(
-    article: Article, lang: str, title: str, summary: str, body: str, slug: str | None = None
+    article: Article,
+    lang: str,
+    title: str,
+    summary: str,
+    body: str,
+    slug: str | None = None,
+    reserved: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
-    """Create or update one translation (body already sanitised); True if anything changed."""
+    """Create or update one translation (text already prepared); True if anything changed.
+
+    Without a slug, a new translation's slug is made from its title, avoiding `reserved`
+    (language, slug) pairs as well as every slug in the database.
+    """
     translation = article.translations.get(lang)
-    slug = slug or (translation.slug if translation else None) or _free_slug(lang, title, article)
+    slug = (
+        slug
+        or (translation.slug if translation else None)
+        or _free_slug(lang, title, article, reserved)
+    )
     if translation is None:
         translation = Translation(lang=lang, title=title, summary=summary, body=body, slug=slug)
         article.translations[lang] = translation
@@ -94,10 +110,10 @@ def search_text(title: str, summary: str, body: str) -> str:
     return translit.fold(f"{title} {summary} {plain_text(body)}")
 
 
-def _free_slug(lang: str, title: str, article: Article) -> str:
+def _free_slug(lang: str, title: str, article: Article, reserved) -> str:
     base = slugify(title) or slugify(article.key) or "article"
     slug, number = base, 1
-    while dbsession.scalar(
+    while (lang, slug) in reserved or dbsession.scalar(
         select(Translation.id).where(Translation.lang == lang, Translation.slug == slug)
     ):
         number += 1
@@ -108,6 +124,23 @@ def _free_slug(lang: str, title: str, article: Article) -> str:
 def _claim_slug(lang: str, slug: str) -> None:
     # A current slug wins over any redirect that still remembers it.
     dbsession.execute(delete(OldSlug).where(OldSlug.lang == lang, OldSlug.slug == slug))
+
+
+def delete_article(article: Article, when: datetime) -> None:
+    """Move an article to the trash: invisible everywhere, restorable, its slugs kept."""
+    article.deleted_at = when
+
+
+def restore_article(article: Article) -> None:
+    """Take an article out of the trash, with its status and slugs as they were."""
+    article.deleted_at = None
+
+
+def purge_article(article: Article) -> None:
+    """Remove a deleted article for good, with its translations and old slugs."""
+    if article.deleted_at is None:
+        raise ValueError(f"article {article.key!r} is not deleted: delete it before purging")
+    dbsession.delete(article)
 
 
 def refold_all() -> int:

@@ -70,19 +70,34 @@ class Newsroom:
         """The newest visible translations (no bodies)."""
         return list(dbsession.scalars(self._listing(lang).limit(limit)))
 
+    def _in_year(self, query: Select, year: int | None) -> Select:
+        if year is None:
+            return query
+        return query.where(
+            Article.published_at >= dates.year_start(year, self.zone),
+            Article.published_at < dates.year_start(year + 1, self.zone),
+        )
+
+    def count(self, lang: str, year: int | None = None) -> int:
+        """How many translations in `lang` readers can see (in one local year, if given)."""
+        ids = select(Translation.id).join(Translation.article).where(self.visible(lang))
+        counted = select(func.count()).select_from(self._in_year(ids, year).subquery())
+        return dbsession.scalar(counted) or 0
+
     def page(self, lang: str, number: int, size: int, year: int | None = None) -> Page:
         """Page `number` (from 1) of the newest-first listing, optionally of one local year."""
-        query = self._listing(lang)
-        if year is not None:
-            query = query.where(
-                Article.published_at >= dates.year_start(year, self.zone),
-                Article.published_at < dates.year_start(year + 1, self.zone),
-            )
-        ids = query.with_only_columns(Translation.id).order_by(None)
-        counted = select(func.count()).select_from(ids.subquery())
-        total = dbsession.scalar(counted) or 0
+        total = self.count(lang, year)
+        query = self._in_year(self._listing(lang), year)
         items = list(dbsession.scalars(query.limit(size).offset((number - 1) * size)))
         return Page(items, number, page_count(total, size), total)
+
+    def page_exists(self, lang: str, number: int, size: int, year: int | None = None) -> bool:
+        """Whether that listing page answers 200: page 1 of all news always does; a year's
+        pages only if it has news; later pages only as far as the news reaches."""
+        if year is None and number == 1:
+            return True
+        total = self.count(lang, year)
+        return total > 0 and number <= page_count(total, size)
 
     def archive_years(self, lang: str) -> list[tuple[int, int]]:
         """(year, number of articles) for every local year with visible articles, newest first."""

@@ -6,16 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from mlo.content import operations
 from mlo.content.models import STATUSES, Article, Translation
 from mlo.db import dbsession
 from mlo.locales import CODES
-from mlo.text import dates
+from mlo.text import clean, dates
 from mlo.text.slugs import is_slug
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-RECORD_FIELDS = {"key", "published", "status", "source", "translations"}
+RECORD_FIELDS = {"key", "published", "status", "source", "translations", "deleted"}
 TRANSLATION_FIELDS = {"title", "slug", "summary", "body"}
 
 
@@ -28,7 +29,9 @@ class ImportProblem(Exception):
 
     def __str__(self) -> str:
         key = f" (key {self.key!r})" if isinstance(self.key, str) and self.key else ""
-        return f"record {self.index + 1}{key}: {self.field}: {self.message}"
+        text = f"record {self.index + 1}{key}: {self.field}: {self.message}"
+        # A field name may hold a lone surrogate from the file: show it escaped, printable.
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -52,6 +55,7 @@ class ArticleData:
     source: str
     translations: dict[str, TranslationData]
     converted: bool = False  # Serbian text was entered in Latin and converted to Cyrillic
+    deleted_at: datetime | None = None  # in the trash since then (export writes it)
 
 
 @dataclass
@@ -61,6 +65,8 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
     converted: list[str] = field(default_factory=list)
 
 
@@ -108,12 +114,11 @@ def _parse_record(index: int, record: Any, zone: str) -> ArticleData:
     published = record.get("published")
     if not isinstance(published, str):
         raise problem("published", "missing; expected a date (2023-02-07) or an ISO datetime")
-    try:
-        published_at = dates.parse_published(published, zone)
-    except ValueError:
-        raise problem(
-            "published", f"{published!r} is not a date (2023-02-07) or an ISO datetime"
-        ) from None
+    published_at = _parse_moment(published, zone, problem, "published")
+    deleted = record.get("deleted")
+    if deleted is not None and not isinstance(deleted, str):
+        raise problem("deleted", "expected a date or an ISO datetime (or null: not deleted)")
+    deleted_at = None if deleted is None else _parse_moment(deleted, zone, problem, "deleted")
     status = record.get("status", "published")
     if status not in STATUSES:
         raise problem("status", f"{status!r} is not one of: {', '.join(STATUSES)}")
@@ -132,7 +137,16 @@ def _parse_record(index: int, record: Any, zone: str) -> ArticleData:
         raise problem("source", f"unknown language {source!r} (use {', '.join(CODES)})")
     if source not in parsed:
         raise problem("source", f"the source language {source!r} has no translation")
-    return ArticleData(key, published_at, status, source, parsed, converted)
+    return ArticleData(key, published_at, status, source, parsed, converted, deleted_at)
+
+
+def _parse_moment(value: str, zone: str, problem, name: str) -> datetime:
+    try:
+        return dates.parse_published(value, zone)
+    except ValueError as error:
+        if "year" in str(error):
+            raise problem(name, f"{value!r}: {error}") from None
+        raise problem(name, f"{value!r} is not a date (2023-02-07) or an ISO datetime") from None
 
 
 def _parse_translation(lang: str, fields: Any, problem) -> tuple[TranslationData, bool]:
@@ -145,8 +159,9 @@ def _parse_translation(lang: str, fields: Any, problem) -> tuple[TranslationData
     for name in TRANSLATION_FIELDS:
         if name in fields and not isinstance(fields[name], str):
             raise problem(f"{where}.{name}", "expected a string")
-        if "\x00" in fields.get(name, ""):
-            raise problem(f"{where}.{name}", "contains a NUL character")
+        reason = clean.problem(fields.get(name, ""))
+        if reason:
+            raise problem(f"{where}.{name}", reason)
     text = operations.prepare_text(
         lang, fields.get("title", ""), fields.get("summary", ""), fields.get("body", "")
     )
@@ -170,21 +185,39 @@ def import_articles(records: list[ArticleData]) -> ImportReport:
     """Upsert validated articles by key (flushes; raises ImportProblem on a slug clash)."""
     report = ImportReport()
     _check_slugs_against_database(records)
-    for record in records:
+    # A slug one record gives explicitly is not free for a title-made slug of another.
+    reserved = set().union(*map(_own_slugs, records))
+    for index, record in enumerate(records):
         article = dbsession.scalar(select(Article).where(Article.key == record.key))
         outcome = "created" if article is None else "updated"
         if article is None:
             article = Article(key=record.key)
             dbsession.add(article)
-        changed = _set_article(article, record)
+        changed = _set_article(article, record, reserved - _own_slugs(record))
         if outcome == "created" or changed:
             getattr(report, outcome).append(record.key)
         else:
             report.unchanged.append(record.key)
+        if record.deleted_at is not None and article.deleted_at is None:
+            operations.delete_article(article, record.deleted_at)
+            report.deleted.append(record.key)
+        elif record.deleted_at is None and article.deleted_at is not None:
+            operations.restore_article(article)
+            report.restored.append(record.key)
         if record.converted:
             report.converted.append(record.key)
-        dbsession.flush()
+        try:
+            dbsession.flush()
+        except IntegrityError as error:
+            # Checked above, so only a writer racing this import gets here.
+            raise ImportProblem(
+                index, record.key, "translations", f"conflicts with the database: {error.orig}"
+            ) from None
     return report
+
+
+def _own_slugs(record: ArticleData) -> set[tuple[str, str]]:
+    return {(lang, t.slug) for lang, t in record.translations.items() if t.slug}
 
 
 def _check_slugs_against_database(records: list[ArticleData]) -> None:
@@ -192,27 +225,28 @@ def _check_slugs_against_database(records: list[ArticleData]) -> None:
         for lang, data in record.translations.items():
             if data.slug is None:
                 continue
-            owner = dbsession.scalar(
-                select(Article.key)
+            owner = dbsession.execute(
+                select(Article.key, Article.deleted_at)
                 .join(Translation)
                 .where(Translation.lang == lang, Translation.slug == data.slug)
-            )
-            if owner is not None and owner != record.key:
+            ).first()
+            if owner is not None and owner.key != record.key:
+                deleted = " (deleted: purge it to free the slug)" if owner.deleted_at else ""
                 raise ImportProblem(
                     index,
                     record.key,
                     f"translations.{lang}.slug",
-                    f"slug {data.slug!r} is already used by article {owner!r}",
+                    f"slug {data.slug!r} is already used by article {owner.key!r}{deleted}",
                 )
 
 
-def _set_article(article: Article, record: ArticleData) -> bool:
+def _set_article(article: Article, record: ArticleData, reserved: set[tuple[str, str]]) -> bool:
     changed = operations.set_article(article, record.published_at, record.status, record.source)
     touched = [
         lang
         for lang, data in record.translations.items()
         if operations.put_translation(
-            article, data.lang, data.title, data.summary, data.body, data.slug
+            article, data.lang, data.title, data.summary, data.body, data.slug, reserved
         )
     ]
     # A translation written now is written from the source as it is now.
@@ -221,22 +255,23 @@ def _set_article(article: Article, record: ArticleData) -> bool:
 
 
 def export_articles(zone: str) -> list[dict[str, Any]]:
-    """Every article that is not deleted, in the import format, oldest first."""
-    articles = dbsession.scalars(
-        select(Article)
-        .where(Article.deleted_at.is_(None))
-        .order_by(Article.published_at, Article.key)
-    )
-    return [
-        {
-            "key": article.key,
-            "published": dates.format_published(article.published_at, zone),
-            "status": article.status,
-            "source": article.source_lang,
-            "translations": {
-                lang: {"title": t.title, "slug": t.slug, "summary": t.summary, "body": t.body}
-                for lang, t in sorted(article.translations.items())
-            },
-        }
-        for article in articles
-    ]
+    """Every article, deleted ones with their `deleted` time, in the import format, oldest
+    first: importing the file gives back the same newsroom."""
+    articles = dbsession.scalars(select(Article).order_by(Article.published_at, Article.key))
+    return [_exported(article, zone) for article in articles]
+
+
+def _exported(article: Article, zone: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "key": article.key,
+        "published": dates.format_published(article.published_at, zone),
+        "status": article.status,
+        "source": article.source_lang,
+        "translations": {
+            lang: {"title": t.title, "slug": t.slug, "summary": t.summary, "body": t.body}
+            for lang, t in sorted(article.translations.items())
+        },
+    }
+    if article.deleted_at is not None:
+        record["deleted"] = dates.format_published(article.deleted_at, zone)
+    return record

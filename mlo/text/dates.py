@@ -6,6 +6,9 @@ A leaf: plain functions, no Flask, no database.
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+# The years an article can be dated in: year archive URLs are /news/1/ to /news/9998/.
+FIRST_YEAR, LAST_YEAR = 1, 9998
+
 
 def to_utc(value: datetime, zone: str) -> datetime:
     """A datetime (naive means newsroom-local) as naive UTC for storage."""
@@ -20,10 +23,20 @@ def to_local(value: datetime, zone: str) -> datetime:
 
 
 def parse_published(value: str, zone: str) -> datetime:
-    """An import's `published` (a date or an ISO datetime) as naive UTC; ValueError if neither."""
+    """An import's `published` (a date or an ISO datetime) as naive UTC; ValueError if neither
+    or if its local year is outside FIRST_YEAR..LAST_YEAR."""
     if len(value) == 10:
-        return to_utc(datetime.combine(date.fromisoformat(value), time()), zone)
-    return to_utc(datetime.fromisoformat(value), zone)
+        moment = datetime.combine(date.fromisoformat(value), time())
+    else:
+        moment = datetime.fromisoformat(value)
+    try:
+        stored = to_utc(moment, zone)
+        local_year = to_local(stored, zone).year
+    except OverflowError:
+        local_year = 0
+    if not FIRST_YEAR < local_year <= LAST_YEAR:
+        raise ValueError(f"the year must be from {FIRST_YEAR + 1} to {LAST_YEAR}")
+    return stored
 
 
 def format_published(value: datetime, zone: str) -> str:
@@ -35,5 +48,11 @@ def format_published(value: datetime, zone: str) -> str:
 
 
 def year_start(year: int, zone: str) -> datetime:
-    """The naive-UTC instant at which a newsroom-local year begins."""
-    return to_utc(datetime(year, 1, 1), zone)
+    """The naive-UTC instant at which a newsroom-local year begins (clamped to what a datetime
+    can hold, so that year 1 and year 10000 are valid bounds)."""
+    if year > 9999:
+        return datetime.max
+    try:
+        return to_utc(datetime(year, 1, 1), zone)
+    except OverflowError:
+        return datetime.min

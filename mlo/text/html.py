@@ -15,6 +15,9 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Images come from https: or the site's own media files; any other source (http:, //host, a
+# relative URL that could point at a back-office action) would make the reader's browser fetch it.
+IMAGE_SOURCE = re.compile(r"^(https://[^/\s]|/media/[^/\s])", re.IGNORECASE)
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -22,7 +25,9 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         return name in ("href", "title", "hreflang")
     if tag == "img":
-        return name in ("src", "alt", "title", "width", "height")
+        if name == "src":
+            return bool(IMAGE_SOURCE.match(value))
+        return name in ("alt", "title", "width", "height")
     if tag in ("span", "p"):
         if name == "lang":
             return bool(LANG_TAG.match(value))

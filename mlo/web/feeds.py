@@ -3,12 +3,13 @@
 from datetime import UTC, datetime
 from itertools import groupby
 
-from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template
 
 from mlo import locales
 from mlo.content.models import Translation
 from mlo.locales import CODES, Locale
-from mlo.web.urls import article_url, newsroom
+from mlo.text.clean import xml_safe
+from mlo.web.urls import absolute_url_for, article_url, newsroom
 
 bp = Blueprint("feeds", __name__)
 
@@ -20,7 +21,7 @@ def rfc3339(value: datetime) -> str:
 
 def tag_uri(*parts: str) -> str:
     """A stable Atom id that survives slug changes: tag:<host>,2022:<parts>."""
-    return f"tag:{request.host.split(':')[0]},2022:" + "/".join(parts)
+    return f"tag:{current_app.config['TAG_AUTHORITY']},2022:" + "/".join(parts)
 
 
 @bp.get("/<locale:loc>/feed.atom")
@@ -31,7 +32,8 @@ def atom() -> Response:
     body = render_template(
         "feed.xml", entries=entries, updated=updated, rfc3339=rfc3339, tag_uri=tag_uri
     )
-    return Response(body, mimetype="application/atom+xml")
+    # Stored text may hold characters XML forbids (imported before they were refused).
+    return Response(xml_safe(body), mimetype="application/atom+xml")
 
 
 @bp.get("/sitemap.xml")
@@ -42,7 +44,7 @@ def sitemap() -> Response:
     pages: list[tuple[list[tuple[Locale, str]], datetime | None]] = []
     for endpoint, values, languages in _listing_pages():
         urls = [
-            (loc, url_for(endpoint, loc=loc, _external=True, **values))
+            (loc, absolute_url_for(endpoint, loc=loc, **values))
             for loc in locales.for_languages(languages)
         ]
         pages.append((urls, newest))
@@ -50,13 +52,13 @@ def sitemap() -> Response:
     for _article_id, group in groupby(by_article, key=lambda t: t.article_id):
         members: list[Translation] = list(group)
         urls = [
-            (loc, article_url(t, loc, _external=True))
+            (loc, article_url(t, loc, external=True))
             for t in members
             for loc in locales.for_languages({t.lang})
         ]
         pages.append((urls, max(t.updated_at for t in members)))
     body = render_template("sitemap.xml", pages=pages, rfc3339=rfc3339)
-    return Response(body, mimetype="application/xml")
+    return Response(xml_safe(body), mimetype="application/xml")
 
 
 def _listing_pages() -> list[tuple[str, dict[str, int], set[str]]]:
@@ -77,5 +79,5 @@ def robots() -> Response:
     """Crawl everything public; search results and the back office are not for crawlers."""
     lines = ["User-agent: *", "Disallow: /admin/"]
     lines += [f"Disallow: /{locale.prefix}/search/" for locale in locales.LOCALES]
-    lines.append(f"Sitemap: {url_for('feeds.sitemap', _external=True)}")
+    lines.append(f"Sitemap: {absolute_url_for('feeds.sitemap')}")
     return Response("\n".join(lines) + "\n", mimetype="text/plain")

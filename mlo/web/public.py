@@ -20,6 +20,8 @@ from mlo.web.urls import article_url, same_page, versions
 
 bp = Blueprint("public", __name__)
 bp.add_app_template_global(article_url)
+bp.add_app_template_global(urls.absolute)
+bp.add_app_template_global(urls.absolute_url_for)
 
 
 @bp.get("/")
@@ -63,8 +65,18 @@ def _listing(year: int | None) -> str:
         page=result,
         year=year,
         years=urls.newsroom().archive_years(g.locale.lang),
-        alternates=same_page(set(CODES), page=number if number > 1 else None),
+        alternates=same_page(_listing_langs(number, year), page=number if number > 1 else None),
     )
+
+
+def _listing_langs(number: int, year: int | None) -> set[str]:
+    # Only the languages in which the same listing page exists (page 2 may not, nor a year).
+    size = current_app.config["PAGE_SIZE"]
+    return {g.locale.lang} | {
+        lang
+        for lang in CODES
+        if lang != g.locale.lang and urls.newsroom().page_exists(lang, number, size, year)
+    }
 
 
 @bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/<slug>/")

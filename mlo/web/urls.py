@@ -18,21 +18,34 @@ def newsroom() -> Newsroom:
     return g.newsroom
 
 
-def article_url(translation: Translation, locale: Locale | None = None, **options: Any) -> str:
+def absolute(path: str) -> str:
+    """The absolute URL of a path of this site: under the configured site URL (in development,
+    without one, under the request's host, which TRUSTED_HOSTS has checked)."""
+    return (current_app.config["SITE_URL"] or request.host_url.rstrip("/")) + path
+
+
+def absolute_url_for(endpoint: str, **values: Any) -> str:
+    """url_for, absolute (never from the Host header in production)."""
+    return absolute(url_for(endpoint, **values))
+
+
+def article_url(
+    translation: Translation, locale: Locale | None = None, external: bool = False
+) -> str:
     """The URL of a translation, in `locale` (by default the current one, if it fits)."""
-    return url_for(
+    path = url_for(
         "public.article",
         loc=locale or current_locale(),
         year=newsroom().local_year(translation.article),
         slug=translation.slug,
-        **options,
     )
+    return absolute(path) if external else path
 
 
 def versions(article: Article) -> list[tuple[Locale, Translation, str]]:
     """Every locale that shows this (visible) article, with its translation and absolute URL."""
     return [
-        (locale, translation, article_url(translation, locale, _external=True))
+        (locale, translation, article_url(translation, locale, external=True))
         for locale in locales.for_languages(set(article.translations))
         for translation in [article.translations[locale.lang]]
     ]
@@ -43,6 +56,6 @@ def same_page(langs: set[str] | frozenset[str], **args: object) -> list[tuple[Lo
     values = {**(request.view_args or {}), **{k: v for k, v in args.items() if v is not None}}
     endpoint = request.endpoint or "public.home"
     return [
-        (locale, url_for(endpoint, loc=locale, _external=True, **values))
+        (locale, absolute_url_for(endpoint, loc=locale, **values))
         for locale in locales.for_languages(langs)
     ]
