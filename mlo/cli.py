@@ -7,6 +7,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import alembic.util
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -50,7 +51,12 @@ def upgrade_command() -> None:
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 def revision_command(message: str) -> None:
     """Write a migration from the difference between the models and the upgraded database."""
-    written = db.revision(db.engine(), message)
+    try:
+        written = db.revision(db.engine(), message)
+    except alembic.util.CommandError as error:
+        raise click.ClickException(
+            f"{error}: run `flask --app app db upgrade` first, then try again"
+        ) from None
     for path in written:
         click.echo(f"wrote {path}: review it, then run `flask --app app db upgrade`")
     if not written:

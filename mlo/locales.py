@@ -14,13 +14,24 @@ class Language:
 
     code: str  # Translation.lang
     name: str  # in English, for messages to editors and developers
-    stemmer: str  # the Snowball stemmer of search prefixes
-    pg_config: str  # the PostgreSQL text search configuration of its index
+    stemmer: str  # the Snowball stemmer of search prefixes (both backends index plain words)
+    stopwords: frozenset[str] = frozenset()  # left out of search queries
+    cyrillic: bool = False  # stored in Cyrillic; text typed in Latin is converted
 
 
+# Words nearly every English article has: a query ignores them (they find everything).
+ENGLISH_STOPWORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now""".split()
+)
 LANGUAGES: tuple[Language, ...] = (
-    Language("en", "English", "english", "english"),
-    Language("sr", "Serbian", "serbian", "serbian"),
+    Language("en", "English", "english", stopwords=ENGLISH_STOPWORDS),
+    Language("sr", "Serbian", "serbian", cyrillic=True),
 )
 CODES: tuple[str, ...] = tuple(language.code for language in LANGUAGES)
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}

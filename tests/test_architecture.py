@@ -21,7 +21,10 @@ ALLOWED = {
     "search": {"text", "locales", "db", "content"},
     "web": {"text", "locales", "db", "content", "search"},
     "catalogs": {"text", "locales"},
-    "migrations": {"db", "content", "search"},
+    "migrations": {"text", "db", "content", "search"},
+    "cli": {"db", "content", "search"},
+    "config": set(),
+    "__init__": {"cli", "config", "db", "web"},
 }
 
 

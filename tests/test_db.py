@@ -1,9 +1,13 @@
 """The request boundary commits only what a view meant to commit; schema changes are routine."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Column, Integer, Table, func, select
 
-from mlo import db
+from mlo import create_app, db
 from mlo.content.models import Article
 from mlo.db import Base, dbsession
 
@@ -20,6 +24,7 @@ def views(app, make_article):
 
     @app.post("/test/flush-only")
     def flush_only():
+        db.begin_write()
         rename("flushed-only")
         return "form re-rendered with errors", 200
 
@@ -27,12 +32,14 @@ def views(app, make_article):
     def write():
         db.begin_write()
         rename("written")
+        db.commit_when_done()
         return "saved", 200
 
     @app.post("/test/write-then-fail")
     def write_then_fail():
         db.begin_write()
         rename("failed")
+        db.commit_when_done()
         return "conflict", 409
 
     return app
@@ -75,7 +82,20 @@ def test_revision_autogenerates_a_migration_for_a_model_change(app, tmp_path):
     migration = written[0].read_text("utf-8")
     assert 'op.create_table(\n        "scratch"' in migration
     assert "translation_fts" not in migration and "search_vector" not in migration
-    assert written[0].name.startswith("0002_")
+    number = len(list((db.MIGRATIONS / "versions").glob("[0-9]*.py"))) + 1
+    assert written[0].name == f"{number:04d}_add_scratch.py"
+    lint = subprocess.run(
+        [Path(sys.executable).with_name("ruff"), "check", written[0]], capture_output=True
+    )
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_revision_on_a_database_not_upgraded_says_what_to_do(tmp_path, runner):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    result = app.test_cli_runner().invoke(args=["db", "revision", "-m", "x"])
+    assert result.exit_code == 1
+    assert "run `flask --app app db upgrade` first" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_db_upgrade_is_init_db(app, runner):

@@ -65,9 +65,12 @@ class Translation(Base):
     slug: Mapped[str] = mapped_column(String(100))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    # Folded plain text (see translit.fold): what the search index is built from. The index
-    # itself (FTS5 on SQLite, a generated tsvector on PostgreSQL) is made by the migration.
+    # Its words folded (mlo.text.words): what the search index is built from. The index itself
+    # (FTS5 on SQLite, a generated tsvector on PostgreSQL) belongs to mlo.search.index.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Its words that have letters the fold drops (diacritics, Cyrillic), as written: a reader
+    # who types "Ћеле" is shown articles with exactly those letters first.
+    search_exact: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(default=1)
     # The source translation's revision this one was translated from; None on the source.
     source_revision: Mapped[int | None]

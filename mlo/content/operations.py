@@ -11,10 +11,12 @@ from sqlalchemy import delete, select
 
 from mlo.content.models import Article, OldSlug, Translation
 from mlo.db import dbsession
+from mlo.locales import BY_CODE
 from mlo.text import translit
 from mlo.text.clean import strip_controls
 from mlo.text.html import plain_text, sanitize
 from mlo.text.slugs import slugify
+from mlo.text.words import exact_words, folded_words
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ def prepare_text(lang: str, title: str, summary: str, body: str) -> Text:
     """Submitted text in its stored form; every write path goes through here."""
     title, summary = (" ".join(strip_controls(text).split()) for text in (title, summary))
     body = sanitize(strip_controls(body))
-    if lang == "sr" and any(translit.has_latin_serbian(part) for part in (title, summary, body)):
+    latin = any(translit.has_latin_serbian(part) for part in (title, summary, body))
+    if BY_CODE[lang].cyrillic and latin:
         return Text(
             translit.to_cyrillic(title),
             translit.to_cyrillic(summary),
@@ -65,17 +68,16 @@ def mark_translated(article: Article, langs: list[str]) -> None:
 def put_translation(
     article: Article,
     lang: str,
-    title: str,
-    summary: str,
-    body: str,
+    text: Text,
     slug: str | None = None,
     reserved: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
-    """Create or update one translation (text already prepared); True if anything changed.
+    """Create or update one translation from prepared text; True if anything changed.
 
     Without a slug, a new translation's slug is made from its title, avoiding `reserved`
     (language, slug) pairs as well as every slug in the database.
     """
+    title, summary, body = text.title, text.summary, text.body
     translation = article.translations.get(lang)
     slug = (
         slug
@@ -101,13 +103,14 @@ def put_translation(
             _claim_slug(lang, slug)
             translation.old_slugs.append(OldSlug(lang=lang, slug=translation.slug))
             translation.slug = slug
-    translation.search_text = search_text(title, summary, body)
+    index_for_search(translation)
     return True
 
 
-def search_text(title: str, summary: str, body: str) -> str:
-    """What the search index holds for a translation: its folded plain text."""
-    return translit.fold(f"{title} {summary} {plain_text(body)}")
+def index_for_search(translation: Translation) -> None:
+    """Set what the search index holds for a translation: its words folded, and exact."""
+    text = f"{translation.title} {translation.summary} {plain_text(translation.body)}"
+    translation.search_text, translation.search_exact = folded_words(text), exact_words(text)
 
 
 def _free_slug(lang: str, title: str, article: Article, reserved) -> str:
@@ -147,8 +150,6 @@ def refold_all() -> int:
     """Recompute every translation's search text (after the fold changed); how many there are."""
     translations = dbsession.scalars(select(Translation)).all()
     for translation in translations:
-        translation.search_text = search_text(
-            translation.title, translation.summary, translation.body
-        )
+        index_for_search(translation)
     dbsession.flush()
     return len(translations)

@@ -14,8 +14,12 @@ from mlo.db import dbsession
 from mlo.locales import CODES
 from mlo.text import dates
 
-# Lists, feeds and the sitemap show titles and summaries: bodies and search text stay unloaded.
-LISTED = (defer(Translation.body, raiseload=True), defer(Translation.search_text, raiseload=True))
+# No page shows the search index's texts; lists, feeds and the sitemap show no bodies either.
+UNSHOWN = (
+    defer(Translation.search_text, raiseload=True),
+    defer(Translation.search_exact, raiseload=True),
+)
+LISTED = (defer(Translation.body, raiseload=True), *UNSHOWN)
 # An article page also links its other versions: their titles and slugs, not their bodies.
 WITH_VERSIONS = joinedload(Translation.article).selectinload(Article.translations).options(*LISTED)
 
@@ -129,7 +133,7 @@ class Newsroom:
             select(Translation)
             .join(Translation.article)
             .where(self.visible(lang), Translation.slug == slug)
-            .options(WITH_VERSIONS)
+            .options(WITH_VERSIONS, *UNSHOWN)
         )
 
     def find_moved(self, lang: str, slug: str) -> Translation | None:

@@ -36,13 +36,11 @@ class ImportProblem(Exception):
 
 @dataclass
 class TranslationData:
-    """One language of an incoming article, already sanitised and in canonical script."""
+    """One language of an incoming article: its prepared text and the slug it asks for."""
 
     lang: str
-    title: str
+    text: operations.Text
     slug: str | None
-    summary: str
-    body: str
 
 
 @dataclass
@@ -132,7 +130,7 @@ def _parse_record(index: int, record: Any, zone: str) -> ArticleData:
             raise problem(f"translations.{lang}", f"unknown language (use {', '.join(CODES)})")
         parsed[lang], was_latin = _parse_translation(lang, fields, problem)
         converted = converted or was_latin
-    source = record.get("source", "en" if "en" in parsed else "sr")
+    source = record.get("source", next(code for code in CODES if code in parsed))
     if source not in CODES:
         raise problem("source", f"unknown language {source!r} (use {', '.join(CODES)})")
     if source not in parsed:
@@ -173,7 +171,7 @@ def _parse_translation(lang: str, fields: Any, problem) -> tuple[TranslationData
     slug = fields.get("slug") or None
     if slug is not None and not is_slug(slug):
         raise problem(f"{where}.slug", f"{slug!r} is not lower-case ASCII words joined by '-'")
-    return TranslationData(lang, title, slug, text.summary, text.body), text.converted
+    return TranslationData(lang, text, slug), text.converted
 
 
 def import_document(data: Any, zone: str) -> ImportReport:
@@ -245,9 +243,7 @@ def _set_article(article: Article, record: ArticleData, reserved: set[tuple[str,
     touched = [
         lang
         for lang, data in record.translations.items()
-        if operations.put_translation(
-            article, data.lang, data.title, data.summary, data.body, data.slug, reserved
-        )
+        if operations.put_translation(article, data.lang, data.text, data.slug, reserved)
     ]
     # A translation written now is written from the source as it is now.
     operations.mark_translated(article, [lang for lang in touched if lang != record.source])

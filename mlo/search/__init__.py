@@ -11,11 +11,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from mlo.content.models import Translation
-from mlo.content.queries import Newsroom, page_count
+from mlo.content.queries import UNSHOWN, Newsroom, page_count
 from mlo.db import dbsession
 from mlo.locales import Locale
 from mlo.search.backends import match
-from mlo.search.query import prefixes, terms
+from mlo.search.query import exact_prefixes, prefixes, terms
 from mlo.search.snippets import highlight, snippet
 
 
@@ -37,27 +37,39 @@ class Result:
     number: int = 1
     pages: int = 1
     too_long: bool = False  # the query is longer than the limit it was run with
+    too_many_words: bool = False  # more different words than the limit
     no_words: bool = False  # the query had no letters or digits at all
 
     @property
     def refused(self) -> bool:
         """Whether the query was refused (the page answers 400)."""
-        return self.too_long
+        return self.too_long or self.too_many_words
 
 
-def run(
-    query: str, locale: Locale, newsroom: Newsroom, number: int, size: int, max_length: int
-) -> Result:
+@dataclass(frozen=True)
+class Limits:
+    """What a reader may ask: characters in a query, different words in it, results a page."""
+
+    length: int
+    words: int
+    page_size: int
+
+
+def run(query: str, locale: Locale, newsroom: Newsroom, number: int, limits: Limits) -> Result:
     """Search the visible translations of the locale's language; a page of hits."""
-    if len(query) > max_length:
+    if len(query) > limits.length:
         return Result(too_long=True)
     if not terms(query):
         return Result(no_words=bool(query.strip()))
     found = prefixes(query, locale.lang)
+    if len(found) > limits.words:
+        return Result(too_many_words=True)
     if not found:
         return Result()  # only words every article has, such as "the"
-    ids, total = match(found, locale.lang, newsroom, size, (number - 1) * size)
-    rows = dbsession.scalars(select(Translation).where(Translation.id.in_(ids)))
+    size = limits.page_size
+    exact = exact_prefixes(query, locale.lang)
+    ids, total = match(found, exact, locale.lang, newsroom, size, (number - 1) * size)
+    rows = dbsession.scalars(select(Translation).where(Translation.id.in_(ids)).options(*UNSHOWN))
     by_id = {t.id: t for t in rows}
     hits = [
         Hit(

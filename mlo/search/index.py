@@ -7,30 +7,40 @@ batch mode on SQLite drops its triggers) can never leave search silently stale.
 
 from sqlalchemy import Connection, text
 
-from mlo.locales import LANGUAGES
-
 SQLITE_OBJECTS = frozenset(
-    {"translation_fts", "translation_fts_ai", "translation_fts_ad", "translation_fts_au"}
+    {
+        "translation_fts",
+        "translation_fts_vocab",
+        "translation_fts_ai",
+        "translation_fts_ad",
+        "translation_fts_au",
+    }
 )
+_COLUMNS = "search_text, search_exact"
+_NEW = "new.search_text, new.search_exact"
+_OLD = "old.search_text, old.search_exact"
 SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE translation_fts USING fts5("
-    "search_text, content='translation', content_rowid='id', tokenize='unicode61')",
+    # The folded column has no diacritics; the exact one must keep them.
+    f"CREATE VIRTUAL TABLE translation_fts USING fts5({_COLUMNS}, content='translation', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    # How many translations hold each word: a cheap estimate of how many a query matches.
+    "CREATE VIRTUAL TABLE translation_fts_vocab USING fts5vocab(translation_fts, 'col')",
     "CREATE TRIGGER translation_fts_ai AFTER INSERT ON translation BEGIN "
-    "INSERT INTO translation_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    f"INSERT INTO translation_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END",
     "CREATE TRIGGER translation_fts_ad AFTER DELETE ON translation BEGIN "
-    "INSERT INTO translation_fts(translation_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER translation_fts_au AFTER UPDATE OF search_text ON translation BEGIN "
-    "INSERT INTO translation_fts(translation_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO translation_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    f"INSERT INTO translation_fts(translation_fts, rowid, {_COLUMNS}) "
+    f"VALUES ('delete', old.id, {_OLD}); END",
+    f"CREATE TRIGGER translation_fts_au AFTER UPDATE OF {_COLUMNS} ON translation BEGIN "
+    f"INSERT INTO translation_fts(translation_fts, rowid, {_COLUMNS}) "
+    f"VALUES ('delete', old.id, {_OLD}); "
+    f"INSERT INTO translation_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END",
 )
-_CONFIGS = " ".join(
-    f"WHEN '{language.code}' THEN '{language.pg_config}'::regconfig" for language in LANGUAGES
-)
+# The folded words as they are (the query brings its own stems as prefixes), weight D; the
+# exact words weight A, so that ts_rank puts exact matches first.
 POSTGRES_DDL = (
     "ALTER TABLE translation ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-    f"(to_tsvector(CASE lang {_CONFIGS} END, search_text)) STORED",
+    "(setweight(to_tsvector('simple'::regconfig, search_text), 'D') || "
+    "setweight(to_tsvector('simple'::regconfig, search_exact), 'A')) STORED",
     "CREATE INDEX ix_translation_search_vector ON translation USING gin (search_vector)",
 )
 
@@ -51,7 +61,8 @@ def ensure(connection: Connection) -> bool:
             return False
         for name in ("translation_fts_ai", "translation_fts_ad", "translation_fts_au"):
             connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-        connection.execute(text("DROP TABLE IF EXISTS translation_fts"))
+        for name in ("translation_fts_vocab", "translation_fts"):
+            connection.execute(text(f"DROP TABLE IF EXISTS {name}"))
         for statement in SQLITE_DDL:
             connection.execute(text(statement))
         rebuild(connection)

@@ -1,29 +1,18 @@
 """Query words and the prefixes they match by: the same for SQLite, PostgreSQL and snippets."""
 
 import os
-import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
 
-from mlo.locales import LANGUAGES
+from mlo.locales import BY_CODE, LANGUAGES
 from mlo.text import translit
+from mlo.text.words import WORD
 
-MAX_TERMS = 8
 # Shorter terms match whole words only: as prefixes, "u" or "o" would match a large share of all
 # words, which is slow and finds nothing useful.
 MIN_PREFIX = 3
-# PostgreSQL's english configuration drops these words from its index, so the query must too.
-ENGLISH_STOPWORDS = frozenset(
-    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
-    she her hers herself it its itself they them their theirs themselves what which who whom this
-    that these those am is are was were be been being have has had having do does did doing a an
-    the and but if or because as until while of at by for with about against between into through
-    during before after above below to from up down in out on off over under again further then
-    once here there when where why how all any both each few more most other some such no nor not
-    only own same so than too very s t can will just don should now""".split()
-)
-WORD = re.compile(r"[^\W_]+")
 _STEMMERS = {language.code: snowballstemmer.stemmer(language.stemmer) for language in LANGUAGES}
 
 
@@ -52,8 +41,22 @@ def prefix(term: str, lang: str) -> str:
 
 def prefixes(query: str, lang: str) -> list[str]:
     """The search prefixes for a query in one language (English stop words left out)."""
-    words = [t for t in terms(query) if not (lang == "en" and t in ENGLISH_STOPWORDS)]
-    return list(dict.fromkeys(prefix(t, lang) for t in words))[:MAX_TERMS]
+    words = [t for t in terms(query) if t not in BY_CODE[lang].stopwords]
+    return list(dict.fromkeys(prefix(t, lang) for t in words))
+
+
+def exact_prefixes(query: str, lang: str) -> list[str]:
+    """The words typed with letters the fold drops (diacritics, Cyrillic), in the stored
+    script and cut like their folded prefixes: results with these exact letters rank first."""
+    found = []
+    for word in WORD.findall(unicodedata.normalize("NFKC", query).lower()):
+        term = translit.fold(word)
+        if word.isascii() or not term or term in BY_CODE[lang].stopwords:
+            continue
+        exact = translit.to_cyrillic(word) if BY_CODE[lang].cyrillic else word
+        cut = len(term) - len(prefix(term, lang))
+        found.append(exact[: len(exact) - cut] if cut else exact)
+    return list(dict.fromkeys(found))
 
 
 def is_prefix(term: str) -> bool:

@@ -61,16 +61,19 @@ class SafeDomain(Domain):
 
 
 def remove_unsafe_messages(translations: gettext.NullTranslations) -> list[str]:
-    """Drop loaded messages that would break a page; return their msgids."""
+    """Drop loaded messages that would break a page, every form of a counted one; their msgids."""
     catalog = getattr(translations, "_catalog", {})
-    broken = []
-    for key, string in list(catalog.items()):
+    unsafe: set[str] = set()  # msgids with their context, as the catalog's keys hold them
+    for key, string in catalog.items():
         counted = isinstance(key, tuple)  # plural forms are stored as (msgid, form)
-        msgid = (key[0] if counted else key).split("\x04", 1)[-1]  # drop the context
+        full = key[0] if counted else key
+        msgid = full.split("\x04", 1)[-1]  # drop the context
         if msgid and breaks_a_page(msgid, string, counted):  # the header's msgid is empty
-            del catalog[key]
-            broken.append(msgid)
-    return broken
+            unsafe.add(full)
+    # One broken form drops them all: a count in English reads better than a mix of languages.
+    for key in [k for k in catalog if (k[0] if isinstance(k, tuple) else k) in unsafe]:
+        del catalog[key]
+    return [full.split("\x04", 1)[-1] for full in sorted(unsafe)]
 
 
 class SafeBabel(Babel):
@@ -133,16 +136,19 @@ def init_app(app: Flask) -> None:
 
 
 def _require_compiled_catalogs(app: Flask) -> None:
-    # Without a compiled catalog every page of that locale would be silently in English. The
-    # flask command itself (which compiles them) may load the app without them.
+    # Without a compiled catalog every page of that locale would silently be in English. Only
+    # the `translate` commands (which compile them) may load the app without them.
     first = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
     folder = (Path(app.root_path) / first).resolve()
     paths = [folder / locale.gettext / "LC_MESSAGES" / "messages.mo" for locale in locales.LOCALES]
     missing = [str(path) for path in paths if not path.exists()]
-    if missing and click.get_current_context(silent=True) is None:
+    context = click.get_current_context(silent=True)
+    while context is not None and context.info_name != "translate":
+        context = context.parent
+    if missing and context is None:
         raise RuntimeError(
-            f"compiled catalogs are missing ({', '.join(missing)}): run "
-            "`flask --app app translate compile` (make run and make serve do) before serving"
+            f"compiled catalogs are missing ({', '.join(missing)}): "
+            "run `flask --app app translate compile` first"
         )
 
 

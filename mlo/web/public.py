@@ -118,14 +118,10 @@ def search_page() -> str | tuple[str, int]:
     query = request.args.get("q", "")
     number = page_number()
     config = current_app.config
-    result = search.run(
-        query,
-        g.locale,
-        urls.newsroom(),
-        number,
-        config["SEARCH_PAGE_SIZE"],
-        config["SEARCH_MAX_QUERY"],
+    limits = search.Limits(
+        config["SEARCH_MAX_QUERY"], config["SEARCH_MAX_WORDS"], config["SEARCH_PAGE_SIZE"]
     )
+    result = search.run(query, g.locale, urls.newsroom(), number, limits)
     if not result.refused and number > result.pages:
         abort(404)
     status = 400 if result.refused else 200
