@@ -45,3 +45,27 @@ def test_sanitize(dirty, clean):
 def test_plain_text():
     html = "<h2>Q1.</h2><p>Tom &amp; Jerry</p><ul><li>one</li><li>two</li></ul>"
     assert plain_text(html) == "Q1. Tom & Jerry one two"
+
+
+@pytest.mark.parametrize(
+    ("source", "kept"),
+    [
+        ("https://images.example.org/a.jpg", True),
+        ("/media/2024/photo.jpg", True),
+        ("http://images.example.org/a.jpg", False),
+        ("//evil.example/a.jpg", False),
+        ("/admin/articles/1/delete", False),
+        ("delete?id=1", False),
+        ("/media//evil.example/a.jpg", False),
+    ],
+)
+def test_images_come_from_https_or_our_media_only(source, kept):
+    cleaned = sanitize(f'<img src="{source}" alt="x">')
+    assert ("src=" in cleaned) is kept, cleaned
+    assert 'alt="x"' in cleaned
+
+
+def test_plain_text_reads_attributes_as_attributes():
+    html = '<p>Before <img src="https://x/y.jpg" alt="a > b, c &lt; d"> after</p><p>Next</p>'
+    assert plain_text(html) == "Before after Next"
+    assert plain_text("<p>Fish &amp; chips&nbsp;today</p>") == "Fish & chips today"
