@@ -323,9 +323,10 @@ def timed_search(app: Flask, prefix: str, query: str) -> tuple[float, int]:
         app.preprocess_request()  # sets g.locale from the URL
         began = time.perf_counter()
         config = app.config
-        result = search.run(
-            query, g.locale, newsroom(), 1, config["SEARCH_PAGE_SIZE"], config["SEARCH_MAX_QUERY"]
+        limits = search.Limits(
+            config["SEARCH_MAX_QUERY"], config["SEARCH_MAX_WORDS"], config["SEARCH_PAGE_SIZE"]
         )
+        result = search.run(query, g.locale, newsroom(), 1, limits)
         return (time.perf_counter() - began) * 1000, result.total
 
 

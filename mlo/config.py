@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from mlo.text import translit
+
 # Set MLO_PRODUCTION=1 where the site is served to the public: then a real secret key and the
 # public site URL are required, and nothing is guessed.
 PRODUCTION = False
@@ -59,6 +61,8 @@ def resolve(app: Flask) -> None:
             )
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    # Names the newsroom keeps in Latin when Serbian typed in Latin is stored in Cyrillic.
+    translit.set_extra_latin_words(translit.load_latin_words(instance / "latin_words.txt"))
     site = urlsplit(config["SITE_URL"] or "")
     if config["SITE_URL"] and (site.scheme not in ("http", "https") or not site.hostname):
         raise RuntimeError(f"MLO_SITE_URL must be like https://example.org: {site.geturl()!r}")

@@ -23,7 +23,7 @@ ALLOWED = {
     "catalogs": {"text", "locales"},
     "migrations": {"text", "db", "content", "search"},
     "cli": {"db", "content", "search"},
-    "config": set(),
+    "config": {"text"},
     "__init__": {"cli", "config", "db", "web"},
 }
 

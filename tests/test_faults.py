@@ -2,6 +2,7 @@
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from alembic.migration import MigrationContext
@@ -9,7 +10,9 @@ from alembic.operations import Operations
 from sqlalchemy import event, text, update
 
 from mlo import create_app, db
+from mlo.content import operations
 from mlo.content.models import Translation
+from mlo.text import translit
 from tests.conftest import running_app
 from tests.test_search import found
 
@@ -244,3 +247,19 @@ def test_exact_letters_rank_before_folded_matches(client, make_article, prefix, 
     assert found(client, prefix, query) == ["poseta-nisu", "celog-dana"]
     # Typed without the letters that tell them apart, relevance alone decides.
     assert found(client, prefix, "cele") == ["celog-dana", "poseta-nisu"]
+
+
+def test_the_newsroom_keeps_its_own_names_in_latin(tmp_path, make_article, app, client):
+    latin_words = Path(app.instance_path) / "latin_words.txt"
+    saved = latin_words.read_text("utf-8") if latin_words.exists() else None
+    latin_words.write_text("# names we keep in Latin\nVucic\n", "utf-8")
+    try:
+        with running_app(f"sqlite:///{tmp_path / 'words.sqlite3'}"):  # reads the file
+            text = operations.prepare_text("sr", "Facebook i Vucic u Beogradu", "", "")
+        assert text.title == "Facebook и Vucic у Београду"
+    finally:
+        if saved is None:
+            latin_words.unlink()
+        else:
+            latin_words.write_text(saved, "utf-8")
+        translit.set_extra_latin_words(translit.load_latin_words(latin_words))

@@ -1,7 +1,11 @@
 """Tests for mlo.text.translit and slugs: both directions, HTML walkers, fold, slugify."""
 
+import html
 import inspect
+import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +14,8 @@ from mlo.text.slugs import slugify
 from mlo.text.translit import (
     fold,
     has_latin_serbian,
+    load_latin_words,
+    set_extra_latin_words,
     to_cyrillic,
     to_cyrillic_html,
     to_latin,
@@ -174,8 +180,6 @@ CYRILLIC_CASES = [
     # already Cyrillic, or a word typed in mixed scripts
     ("Већ ћирилица", "Већ ћирилица"),
     ("Beoгрaд", "Београд"),
-    # documented: a brand without q w x y needs lang markup, see test_cyrillic_html
-    ("Facebook", "Фацебоок"),
 ]
 
 
@@ -205,12 +209,142 @@ def test_pangrams_cover_the_azbuka() -> None:
     assert set(AZBUKA) <= set(ROUND_TRIP[1].lower())
 
 
-def test_megabyte_round_trip() -> None:
-    text = "\n".join(ROUND_TRIP) * (1_000_000 // len("\n".join(ROUND_TRIP)) + 1)
-    assert len(text) > 1_000_000
-    latin = to_latin(text)
-    assert not set(AZBUKA) & set(latin.lower())
-    assert to_cyrillic(latin) == text
+# --- foreign names stay Latin --------------------------------------------------------------------
+
+LATIN_NAME_CASES = [
+    # (a) the built-in list: whole words in any case, also with a Serbian case ending
+    ("Facebook", "Facebook"),
+    ("Facebook, Google, Microsoft i Apple", "Facebook, Google, Microsoft и Apple"),
+    ("Samsung, Huawei, Intel i Oracle", "Samsung, Huawei, Intel и Oracle"),
+    ("javljaju Reuters i Bloomberg", "јављају Reuters и Bloomberg"),
+    ("FACEBOOK I GOOGLE", "FACEBOOK И GOOGLE"),
+    ("na Facebooku, od Googlea, sa Samsungom", "на Facebooku, од Googlea, са Samsungom"),
+    ("Appleov telefon, Huaweija i Audiju", "Appleov телефон, Huaweija и Audiju"),
+    ("Nokia, bez Nokie, s Motorolom", "Nokia, без Nokie, с Motorolom"),
+    ("Facebook-a, CNN-u i Coca-Coli", "Facebook-a, CNN-u и Coca-Coli"),
+    ("The Guardian i The Economist", "The Guardian и The Economist"),
+    # ... but not a name inside a longer word, nor the Serbian spelling of a name
+    ("intelektualci i amazonka", "интелектуалци и амазонка"),
+    ("Fejsbuk, Gugl, Nokija, Nokiji", "Фејсбук, Гугл, Нокија, Нокији"),
+    # names that are also Serbian words stay Latin only when capitalised
+    ("Telegram je poslao telegram", "Telegram је послао телеграм"),
+    ("Android nije android", "Android није андроид"),
+    # acronyms: foreign brands in the list stay, Serbian acronyms convert
+    ("IBM, CNN, BBC i HBO", "IBM, CNN, BBC и HBO"),
+    ("NATO, OEBS, UN, EU, SAD, MUP i VJ", "НАТО, ОЕБС, УН, ЕУ, САД, МУП и ВЈ"),
+    ("Srbija i NATO: sastanak u Beogradu", "Србија и НАТО: састанак у Београду"),
+    ("BiH i KiM-a", "БиХ и КиМ-а"),
+    # (b) a capital inside a word
+    ("iPhone, iPad, eBay i TikTok", "iPhone, iPad, eBay и TikTok"),
+    ("iOS, macOS, GitHub, DiCaprio, LeBron", "iOS, macOS, GitHub, DiCaprio, LeBron"),
+    ("sa iPhoneom i iOS-om", "са iPhoneom и iOS-om"),
+    # ... except a Serbian digraph typed in the wrong case
+    ("lJubav, nJiva, dŽep", "љубав, њива, џеп"),
+    # (c) spellings no Serbian word has, bare and inflected
+    (
+        "Scott, Smith, Bush, Zurich, Ross, Jeff, Bill",
+        "Scott, Smith, Bush, Zurich, Ross, Jeff, Bill",
+    ),
+    ("Smitha, Scottom, Rossov, Billu", "Smitha, Scottom, Rossov, Billu"),
+    # ... but acronyms and Serbian words that look English convert
+    ("DSS, SS i DSS-a", "ДСС, СС и ДСС-а"),
+    (
+        "kooperacija, prethodni, Donjeck, samouveren, Phenjan, reeksport",
+        "кооперација, претходни, Доњецк, самоуверен, Пхењан, реекспорт",
+    ),
+    (
+        "najjači poddirektor, Pasha, shima, ophodan, Alchajmer, transseksualac",
+        "најјачи поддиректор, Пасха, схима, опходан, Алцхајмер, транссексуалац",
+    ),
+]
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), LATIN_NAME_CASES)
+def test_foreign_names_stay_latin(latin: str, cyrillic: str) -> None:
+    assert to_cyrillic(latin) == cyrillic
+
+
+def test_every_built_in_name_stays_latin_also_inflected() -> None:
+    names = sorted(translit._BUILTIN_LATIN_NAMES)
+    assert 60 <= len(names) <= 150
+    for name in names:
+        text = f"{name}, {name.upper()}, {name}u, {name}om"
+        assert to_cyrillic(text) == text
+
+
+def test_foreign_names_in_html_and_in_the_latin_check() -> None:
+    latin = '<p title="Objava na Facebooku">Vesti sa <b>Instagrama</b> i iPhonea</p>'
+    cyrillic = '<p title="Објава на Facebooku">Вести са <b>Instagrama</b> и iPhonea</p>'
+    assert to_cyrillic_html(latin) == cyrillic
+    # A Cyrillic text naming brands is not taken for Serbian typed in Latin.
+    assert not has_latin_serbian(cyrillic)
+    assert not has_latin_serbian("Објава на Facebooku: Scott и његов iPhone")
+    assert has_latin_serbian("Објава на Facebooku о NATO-у")
+
+
+WORDS_FILE = """\
+# Names our newsroom keeps in Latin
+
+Revolut
+  Nike   # the brand, not the goddess
+canva
+"""
+
+
+@pytest.fixture
+def latin_words_file(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "instance" / "latin_words.txt"
+    path.parent.mkdir()
+    # With a byte order mark, as Windows Notepad saves it.
+    path.write_text("\ufeff" + WORDS_FILE, "utf-8")
+    yield path
+    set_extra_latin_words(())
+
+
+def test_load_latin_words_skips_comments_and_blank_lines(latin_words_file: Path) -> None:
+    assert load_latin_words(latin_words_file) == ["Revolut", "Nike", "canva"]
+
+
+def test_load_latin_words_without_a_file_is_empty(tmp_path: Path) -> None:
+    assert load_latin_words(tmp_path / "latin_words.txt") == []
+
+
+def test_instance_words_stay_latin(latin_words_file: Path) -> None:
+    text = "Plaćanje preko Revoluta, patike Nike i dizajn u Canvi"
+    assert to_cyrillic(text) == "Плаћање преко Револута, патике Нике и дизајн у Цанви"
+
+    set_extra_latin_words(load_latin_words(latin_words_file))
+    assert to_cyrillic(text) == "Плаћање преко Revoluta, патике Nike и дизајн у Canvi"
+    assert to_cyrillic("REVOLUT, nike") == "REVOLUT, nike"
+    assert to_cyrillic_html("<p>Nike i Facebook</p>") == "<p>Nike и Facebook</p>"
+    assert not has_latin_serbian("Плаћање преко Revoluta")
+
+    # A new call replaces the former words; the built-in list always applies.
+    set_extra_latin_words(["Canva"])
+    assert to_cyrillic("Revolut, Nike, Canva, Google") == "Револут, Нике, Canva, Google"
+
+
+DEMO_CONTENT = Path(__file__).resolve().parent.parent / "mlo" / "demo_content.json"
+
+
+def test_serbian_demo_content_round_trips_unchanged() -> None:
+    articles = json.loads(DEMO_CONTENT.read_text("utf-8"))
+    serbian = [a["translations"]["sr"] for a in articles if "sr" in a["translations"]]
+    assert len(serbian) >= 10
+    for text in serbian:
+        for field in ("title", "summary"):
+            assert to_cyrillic(to_latin(text[field])) == text[field]
+        assert to_cyrillic_html(to_latin_html(text["body"])) == text["body"]
+
+
+def test_serbian_demo_content_round_trips_without_markup() -> None:
+    # As an editor would type it: plain text, brands not wrapped in <span lang="en">.
+    articles = json.loads(DEMO_CONTENT.read_text("utf-8"))
+    serbian = [a["translations"]["sr"] for a in articles if "sr" in a["translations"]]
+    markup = " ".join(t[f] for t in serbian for f in ("title", "summary", "body"))
+    plain = html.unescape(re.sub(r"<[^>]*>", " ", markup))
+    assert {"Facebook", "Instagram", "Telegram", "TikTok"} <= set(re.findall(r"\w+", plain))
+    assert to_cyrillic(to_latin(plain)) == plain
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -453,6 +587,13 @@ PUBLIC = [
     "fold",
     "has_latin_serbian",
 ]
+
+
+@pytest.mark.parametrize("name", ["set_extra_latin_words", "load_latin_words"])
+def test_latin_words_api_is_documented(name: str) -> None:
+    doc = inspect.getdoc(getattr(translit, name))
+    assert doc and "\n" not in doc
+    assert name in translit.__all__
 
 
 @pytest.mark.parametrize("name", PUBLIC)

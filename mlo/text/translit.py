@@ -2,6 +2,8 @@
 
 Standard library only. Cyrillic is the canonical stored form (only Cyrillic to Latin is
 lossless); to_cyrillic is for text typed in Latin and is shown to an editor before publishing.
+It keeps foreign names in Latin: a built-in list plus the newsroom's own words (see
+set_extra_latin_words), mixed-case words (iPhone) and spellings Serbian never uses (Scott, Bush).
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html.entities import html5 as _HTML5_ENTITIES
+from pathlib import Path
 
 __all__ = [
     "fold",
     "has_latin_serbian",
+    "load_latin_words",
+    "set_extra_latin_words",
     "to_cyrillic",
     "to_cyrillic_html",
     "to_latin",
@@ -79,6 +84,64 @@ _FOLD_TABLE = str.maketrans(
     {c: lat.lower().translate(str.maketrans(_FOLD_EXTRA)) for c, lat in _CYR_TO_LAT.items()}
     | _FOLD_EXTRA
 )
+
+# --- foreign names kept in Latin -----------------------------------------------------------------
+
+# Brands, companies, products, media and organisations that the Serbian press writes in Latin inside
+# a Cyrillic text (and "The" of The Guardian), matched on the lower-cased word. Left out on purpose:
+# names that are also Serbian words or forms (Tesla, Meta, Signal, Puma, Moderna, Opel: opelo,
+# Atlantic: Atlantici) and names the press writes in Cyrillic (NATO, UEFA, FIFA, CIA, FBI, UNESCO,
+# Interpol, Tanjug). An acronym here stays (IBM); every other acronym converts (NATO, MUP).
+_BUILTIN_LATIN_NAMES = frozenset(
+    """
+    Facebook Google Microsoft Apple Twitter YouTube Instagram LinkedIn WhatsApp Netflix Amazon
+    Samsung Huawei Intel Oracle IBM Nokia Motorola Ericsson Siemens Philips Bosch Sony Nvidia
+    Qualcomm Cisco Adobe Dell Lenovo Xiaomi Alibaba Tencent Baidu TikTok Viber Skype Zoom Spotify
+    Airbnb PayPal eBay SpaceX OpenAI ChatGPT iPhone iPad Windows Gmail Wikipedia Firefox
+    Chrome Mozilla Reddit Snapchat Pinterest Bitcoin PlayStation Nintendo Photoshop Outlook
+    Volkswagen Mercedes Audi BMW Renault Peugeot Citroen Ferrari Porsche Volvo Nissan Honda Toyota
+    Hyundai Boeing Airbus Lockheed Northrop Grumman Embraer Lufthansa Pfizer Novartis Sinopharm
+    AstraZeneca BioNTech Heineken Carlsberg Pepsi Coca-Cola Starbucks McDonald Ikea Lidl Adidas
+    Reebok Mastercard Shell Chevron Deloitte KPMG McKinsey JPMorgan Fitch
+    Reuters Bloomberg CNN BBC HBO MTV AFP Euronews Guardian Economist Forbes Politico Spiegel
+    Deutsche Welle Jazeera Associated Financial Times The
+    Greenpeace Amnesty Transparency International Freedom House Rights Watch Crisis Group
+    Carnegie Brookings Chatham Council
+    """.lower().split()
+)
+# Also Serbian words (telegram, android; uberi: "pick!"): kept in Latin only when capitalised.
+_PROPER_LATIN_NAMES = frozenset(("telegram", "android", "uber"))
+# Case endings a listed name takes in a Serbian sentence: Googlea, Facebookom, Appleov, Huaweija.
+# A name ending in -a drops it before a few of them (Nokie, Nokiu, Motorolom); with a "j" (Nokija,
+# Nokiji) the writer has chosen the Serbian spelling, which converts. No vocative -o: Audi, audio.
+_NAME_ENDINGS = frozenset(
+    "a e i u om em ov ova ove ovi ovo ovu ovog ovom ovim ovih ovoj ima ama ja je ji ju jem jom "
+    "jev jeva jeve jevi jevo jevu jevog jevom jevim jevih jevoj ev eva eve evi evo evu evog evom "
+    "evim evih evoj".split()
+)
+_NAME_ENDING_LENGTHS = sorted({len(e) for e in _NAME_ENDINGS})
+_A_DROP_ENDINGS = frozenset("e i u om".split())
+# A capital after a lower-case letter inside a word: iPhone, McDonald, DiCaprio. Not a Serbian
+# digraph typed in the wrong case (lJ, nJ, dŽ), nor the "i" (and) of an acronym: BiH, KiM.
+_MIXED_CASE_RE = re.compile(
+    r"[A-ZČĆĐŠŽ](?<=[a-zčćđšž].)(?<!lJ|nJ)(?<!dŽ)(?:(?<![A-ZČĆĐŠŽ]i.)|(?=[a-zčćđšž]))"
+)
+# Spellings no Serbian word has (checked on the 3 million forms of the hunspell-sr dictionary):
+# some double consonants and English word ends, also before a case ending (Smitha, Scottom, Rossov;
+# not after "sh" and "gh": Pasha, shima, Berminghama). Lower-case, so that acronyms (DSS) convert.
+# Not used although English-looking: "ck" (Donjeck), "oo" and "ee" (kooperacija, reeksport), "ou"
+# (samouveren), "ph" and "th" inside a word (ophodan, prethodni), word-initial "ph" (Phenjan).
+_CASE_END = r"(?:[aeiu]|om|em|ima|ama|ov[a-zčćđšž]*)?\b"
+# Every branch starts with a letter, which lets the regex engine skip to candidate positions.
+_FOREIGN_SPELLING_RE = re.compile(
+    r"ff|ll|gg|kk|cc|hh|cs|cz|tch|sch|ght|sh\b|gh\b"
+    rf"|th{_CASE_END}|ph{_CASE_END}|ch{_CASE_END}|ss{_CASE_END}|tt{_CASE_END}"
+)
+
+_latin_names = _BUILTIN_LATIN_NAMES
+# The first three letters of every name: one set lookup rules out almost every Serbian word.
+_name_prefixes = frozenset(n[:3] for n in _BUILTIN_LATIN_NAMES | _PROPER_LATIN_NAMES)
+
 
 # --- protected spans: URLs, e-mail addresses, character references -------------------------------
 
@@ -192,11 +255,53 @@ def _cyr_part(part: str, caps_context: bool) -> str:
     return _cyr_plain(part)
 
 
+def _is_name(low: str, capitalised: bool) -> bool:
+    return low in _latin_names or capitalised and low in _PROPER_LATIN_NAMES
+
+
+def _is_listed(word: str) -> bool:
+    low = word.lower()
+    if low[:3] not in _name_prefixes:
+        return False
+    capitalised = word[0].isupper()
+    if _is_name(low, capitalised):
+        return True
+    for k in _NAME_ENDING_LENGTHS:
+        if len(low) - k < 2:
+            break
+        if low[-k:] in _NAME_ENDINGS:
+            stem = low[:-k]
+            if _is_name(stem, capitalised):
+                return True
+            if low[-k:] in _A_DROP_ENDINGS and _is_name(stem + "a", capitalised):
+                return True
+    return False
+
+
+def _stays_latin(word: str) -> bool:
+    """Whether a word of Serbian Latin letters is a foreign name or spelling to keep as written."""
+    # Nearly every word is lower-case or capitalised: a string test spares them the regex.
+    if (
+        not word[1:].islower()
+        and _MIXED_CASE_RE.search(word)
+        or _FOREIGN_SPELLING_RE.search(word)
+        or _is_listed(word)
+    ):
+        return True
+    # A listed name with a hyphenated ending or in a compound keeps the whole word: Facebook-a.
+    if "-" in word or "'" in word or "’" in word:
+        return any(_is_listed(part) for part in _WORD_SEP_RE.split(word)[::2] if part)
+    return False
+
+
+# News text repeats its words (about half the tokens of the demo articles are repeats), so memoising
+# pays for the foreign-name checks and more; set_extra_latin_words clears it.
+@functools.lru_cache(maxsize=8192)
 def _cyr_word(token: str, caps_context: bool = False) -> str | None:
     """The Cyrillic form of one word token, or None when the token stays as written."""
     # NFKC per word, not per text, so that nbsp, "…" or "½" around the words are kept as typed.
     word = token if token.isascii() else unicodedata.normalize("NFKC", token)
-    if not _SR_LATIN_RE.search(word) or _FOREIGN_RE.search(word):
+    if not _SR_LATIN_RE.search(word) or _FOREIGN_RE.search(word) or _stays_latin(word):
         return None
     if "-" in word or "'" in word or "’" in word:
         parts = _WORD_SEP_RE.split(word)
@@ -209,7 +314,8 @@ def _cyr_word(token: str, caps_context: bool = False) -> str | None:
 def _cyr_match(m: re.Match[str]) -> str | None:
     token = m.group()
     caps_context = token in _CAPS_CONTEXT_ROMAN and _in_caps_context(m.string, *m.span())
-    return _cyr_word(token, caps_context)
+    # One argument when possible: lru_cache then keys on the string itself, its fastest path.
+    return _cyr_word(token, True) if caps_context else _cyr_word(token)
 
 
 def _cyr_token(m: re.Match[str]) -> str:
@@ -224,6 +330,25 @@ def _cyrillic_plain(text: str) -> str:
 def to_cyrillic(text: str) -> str:
     """Transliterate Serbian Latin plain text to Cyrillic, keeping foreign words, URLs, numerals."""
     return _map_unprotected(text, _cyrillic_plain, _TEXT_HINT_RE, _TEXT_PROTECT_RE)
+
+
+def set_extra_latin_words(words: Iterable[str]) -> None:
+    """Keep these words in Latin too, beside the built-in names; replaces earlier extra words."""
+    global _latin_names, _name_prefixes
+    extra = {unicodedata.normalize("NFKC", w).strip().lower() for w in words} - {""}
+    names = _BUILTIN_LATIN_NAMES | extra
+    _name_prefixes = frozenset(n[:3] for n in names | _PROPER_LATIN_NAMES)
+    _latin_names = names
+    _cyr_word.cache_clear()
+
+
+def load_latin_words(path: Path) -> list[str]:
+    """Read a word list (one a line, # starts a comment); a missing file is an empty list."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except FileNotFoundError:
+        return []
+    return [w for line in text.splitlines() if (w := line.split("#", 1)[0].strip())]
 
 
 # --- HTML ----------------------------------------------------------------------------------------
