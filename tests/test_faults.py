@@ -263,3 +263,9 @@ def test_the_newsroom_keeps_its_own_names_in_latin(tmp_path, make_article, app, 
         else:
             latin_words.write_text(saved, "utf-8")
         translit.set_extra_latin_words(translit.load_latin_words(latin_words))
+
+
+def test_too_many_words_in_serbian_agrees_with_the_number(client):
+    words = " ".join(f"rec{n}" for n in range(11))
+    page = client.get("/sr-latn/search/", query_string={"q": words}).get_data(as_text=True)
+    assert "Unesite najviše 10 različitih reči." in page
