@@ -1,6 +1,8 @@
 """`translate check`: everything wrong with the catalogs, each with file:line and a fix."""
 
 import gettext
+import re
+import unicodedata
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -9,10 +11,11 @@ from babel.messages.plurals import get_plural
 from mlo.catalogs.files import (
     COMPILE,
     CYRILLIC,
-    DOMAIN,
     EXTRACT,
+    INIT,
     LATIN,
     REQUIRED,
+    SOURCE,
     UPDATE,
     CatalogError,
     Problem,
@@ -28,8 +31,38 @@ from mlo.catalogs.files import (
     read_catalog,
     template_path,
 )
-from mlo.text import translit
-from mlo.text.messages import lone_percent, new_markup, placeholders, without_placeholders
+from mlo.text.messages import breaks_a_page, lone_percent, placeholders, without_placeholders
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_MARKUP_CHARS = '"<>&'
+# Left out of the Latin-letters check: tags, entities, e-mail addresses and web addresses.
+_NOT_WORDS = re.compile(
+    r"<[^<>]*>|&#?\w+;|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\w+://\S+|\bwww\.\S+", re.IGNORECASE
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# Roman numerals are written in Latin letters in Cyrillic text too (XXI век).
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_SERBIAN_CYRILLIC = frozenset("абвгдђежзијклљмнњопрстћуфхцчџш")
+# Letters of other Cyrillic alphabets that Serbian writers slip in (a Russian keyboard, a copied
+# word), and the Serbian spelling to use; transliteration leaves them Cyrillic on Latin pages.
+_NOT_SERBIAN = {
+    "й": "ј",
+    "я": "ја",
+    "ю": "ју",
+    "щ": "шт",
+    "ё": "е",
+    "э": "е",
+    "ы": "и",
+    "ъ": "(leave it out)",
+    "ь": "(leave it out; ль is љ, нь is њ)",
+    "є": "е",
+    "ї": "ји",
+    "і": "и",
+    "ґ": "г",
+    "ѓ": "ђ",
+    "ќ": "ћ",
+    "ѕ": "дз",
+}
 
 
 def check(project: Path, base: Path) -> list[Problem]:
@@ -38,21 +71,19 @@ def check(project: Path, base: Path) -> list[Problem]:
     template = _read_or_report(template_path(base), None, problems)
     if template is not None:
         problems += _check_template_is_fresh(project, base, template)
-    catalogs: dict[str, Catalog] = {}
     for locale in locales_in(base):
+        if directory_problem(locale) or locale == LATIN:
+            continue  # sr_Latn is generated: _check_latin looks at it
         path = po_path(base, locale)
-        catalog = _read_or_report(path, locale, problems) if not directory_problem(locale) else None
+        catalog = _read_or_report(path, locale, problems)
         if catalog is None:
             continue
-        catalogs[locale] = catalog
         problems += _check_header(path, catalog, locale)
-        if locale == LATIN:
-            continue  # its messages are compared with sr_Cyrl's below
         problems += _check_messages(path, catalog, locale)
         if template is not None:
             problems += _check_against_template(path, catalog, template)
-    if CYRILLIC in catalogs and LATIN in catalogs:
-        problems += _check_latin(po_path(base, LATIN), catalogs[LATIN], catalogs[CYRILLIC])
+        if locale == CYRILLIC:
+            problems += _check_latin(base, catalog)
     return problems
 
 
@@ -60,7 +91,7 @@ def _read_or_report(path: Path, locale: str | None, problems: list[Problem]) -> 
     try:
         return read_catalog(path, locale)
     except CatalogError as error:
-        problems.append(Problem(error.path, error.line, "", error.reason))
+        problems.append(Problem(error.path, error.line or 1, "", error.reason))
         return None
 
 
@@ -68,14 +99,18 @@ def _check_directories(base: Path) -> list[Problem]:
     problems = []
     for folder in sorted(p for p in base.iterdir() if p.is_dir()):
         reason = directory_problem(folder.name)
-        if reason is None and not po_path(base, folder.name).exists():
-            reason = f"has no LC_MESSAGES/{DOMAIN}.po"
+        path = po_path(base, folder.name)
         if reason:
             problems.append(Problem(folder, None, "", reason))
-    for locale in REQUIRED:
+        elif folder.name not in REQUIRED and not path.exists():
+            fix = f"start it with `{INIT} {folder.name}`, or delete the folder"
+            problems.append(Problem(path, 1, "", f"is missing: {fix}"))
+    # sr_Latn is not required: `compile` (and so `make run`) generates it.
+    for locale in (SOURCE, CYRILLIC):
         if not po_path(base, locale).exists():
-            fix = f"run `{COMPILE}`" if locale == LATIN else "restore it from git"
-            problems.append(Problem(po_path(base, locale), None, "", f"is missing: {fix}"))
+            problems.append(
+                Problem(po_path(base, locale), 1, "", "is missing: restore it from git")
+            )
     return problems
 
 
@@ -196,37 +231,142 @@ def _message_problems(message: Message, locale: str, examples: dict[int, list[in
                     f"msgstr[{index}] is empty: it is the form for numbers like {shown_numbers}…"
                 )
     ids = list(message.id) if message.pluralizable else [message.id]
-    wanted = [placeholders(msgid) for msgid in ids]
     for index, form in enumerate(forms):
         label = f"msgstr[{index}]" if message.pluralizable else "the translation"
-        found = placeholders(form)
         if not form:
             continue
-        if new_markup(ids[-1], form):
-            reasons.append(
-                f'{label} has " < > or & where the original has none: in a web page they are '
-                "code; write quotes as „…“ and & as „и“"
-            )
-        if found not in wanted:
-            reasons.append(
-                f"placeholders differ: the original has {_listed(wanted[-1])}, {label} has "
-                f"{_listed(found)}; copy each placeholder exactly as in the original"
-            )
-        elif lone_percent(form) and not any(lone_percent(msgid) for msgid in ids):
-            reasons.append(f'{label} has a lone "%": write "%%" for a percent sign')
-        if locale == CYRILLIC and translit.has_latin_serbian(without_placeholders(form)):
-            reasons.append(
-                f"{label} is in Latin letters: write it in Cyrillic (sr_Latn is made from it)"
-            )
+        found = _placeholder_problems(ids, form, label) + _markup_problems(ids, form, label)
+        if not found and breaks_a_page(ids[0], form, message.pluralizable):
+            found.append(f"{label} cannot be shown (the page would show the original instead)")
+        if locale == CYRILLIC:
+            # A broken placeholder is not also a Latin word: one reason, the one to act on.
+            found += _serbian_problems(ids, form, label, latin=not found)
+        reasons += found
     return reasons
+
+
+def _placeholder_problems(ids: list[str], form: str, label: str) -> list[str]:
+    wanted = [placeholders(msgid) for msgid in ids]
+    found = placeholders(form)
+    if found not in wanted:
+        return [
+            f"placeholders differ: the original has {_listed(wanted[-1])}, {label} has "
+            f"{_listed(found)}; copy each placeholder exactly as in the original"
+        ]
+    if lone_percent(form) and not any(lone_percent(msgid) for msgid in ids):
+        return [f'{label} has a lone "%": write "%%" for a percent sign']
+    return []
+
+
+def _markup_problems(ids: list[str], form: str, label: str) -> list[str]:
+    reasons = []
+    original = "".join(ids)
+    tags = [tag for tag in dict.fromkeys(_TAG.findall(form)) if tag not in original]
+    if tags:
+        one = len(tags) == 1
+        reasons.append(
+            f"{label} has the HTML {'tag' if one else 'tags'} {' '.join(tags)}, which the "
+            f"original does not: remove the {'tag' if one else 'tags'}: the page's markup is "
+            "not translated"
+        )
+    text = _TAG.sub("", form)
+    chars = [c for c in _MARKUP_CHARS if c in text and c not in original]
+    if chars:
+        advice = []
+        if '"' in chars:
+            advice.append("write quotes as „…“")
+        if "&" in chars:
+            advice.append("write „и“ for &")
+        if "<" in chars or ">" in chars:
+            advice.append("write < and > as words")
+        name = "a straight quote" if chars == ['"'] else " ".join(chars)
+        reasons.append(
+            f"{label} has {name} where the original has none: in a web page "
+            f"{'it is' if len(chars) == 1 else 'they are'} code; {', '.join(advice)}"
+        )
+    return reasons
+
+
+def _serbian_problems(ids: list[str], form: str, label: str, latin: bool) -> list[str]:
+    reasons = []
+    if latin and form.strip() in (msgid.strip() for msgid in ids) and _latin_words(form):
+        reasons.append(f"{label} is the English original copied: translate it")
+    elif latin and _latin_words(form):
+        words = ", ".join(dict.fromkeys(_latin_words(form)))
+        reasons.append(
+            f"{label} has Latin letters ({words}): write it in Cyrillic, names and "
+            "abbreviations too (sr_Latn is made from it)"
+        )
+    letters = dict.fromkeys(c for c in form if _foreign_cyrillic(c))
+    if letters:
+        fixes = ", ".join(f"{c} → {_serbian_for(c)}" for c in letters)
+        reasons.append(
+            f"{label} has letters that are not Serbian, which Latin pages would show in "
+            f"Cyrillic: {fixes}"
+        )
+    quotes = _english_quotes(form)
+    if quotes:
+        reasons.append(
+            f"{label} has English quotation marks {' '.join(quotes)}: Serbian uses „…“ "
+            "(and ‚…‘ inside them)"
+        )
+    return reasons
+
+
+def _latin_words(text: str) -> list[str]:
+    """The words of a translation that have Latin letters (placeholders and markup left out)."""
+    words = _WORD.findall(_NOT_WORDS.sub(" ", without_placeholders(text)))
+    return [
+        word
+        for word in words
+        if any(unicodedata.name(c, "").startswith("LATIN") for c in word)
+        and not _ROMAN.fullmatch(word)
+    ]
+
+
+def _serbian_for(char: str) -> str:
+    fix = _NOT_SERBIAN.get(char.lower(), "(retype the word in Serbian)")
+    return fix.capitalize() if char.isupper() else fix
+
+
+def _foreign_cyrillic(char: str) -> bool:
+    return (
+        unicodedata.name(char, "").startswith("CYRILLIC") and char.lower() not in _SERBIAN_CYRILLIC
+    )
+
+
+def _english_quotes(text: str) -> list[str]:
+    """The quotation marks of a text that are English: “…” ”…” ‘…’ (Serbian „…“ and ‚…‘)."""
+    found = []
+    double = single = False  # whether a Serbian „ or ‚ is open
+    for char in text:
+        if char == "„":
+            double = True
+        elif char == "“":
+            if not double:
+                found.append(char)
+            double = False
+        elif char == "”":
+            found.append(char)
+        elif char == "‚":
+            single = True
+        elif char == "‘":
+            if not single:
+                found.append(char)
+            single = False
+    return list(dict.fromkeys(found))
 
 
 def _check_against_template(path: Path, catalog: Catalog, template: Catalog) -> list[Problem]:
     in_catalog = {key_of(m) for m in messages_of(catalog)}
     in_template = {key_of(m) for m in messages_of(template)}
+    last_line = len(path.read_text("utf-8-sig").splitlines()) or 1  # where `update` adds it
     problems = [
         Problem(
-            path, None, describe(m), f"is in messages.pot but not in this catalog: run `{UPDATE}`"
+            path,
+            last_line,
+            describe(m),
+            f"is in messages.pot but not in this catalog: run `{UPDATE}`",
         )
         for m in messages_of(template)
         if key_of(m) not in in_catalog
@@ -245,15 +385,48 @@ def _check_against_template(path: Path, catalog: Catalog, template: Catalog) -> 
     return problems
 
 
-def _check_latin(path: Path, latin: Catalog, cyrillic: Catalog) -> list[Problem]:
+def _check_latin(base: Path, cyrillic: Catalog) -> list[Problem]:
+    """sr_Latn as `compile` will make it from sr_Cyrl, and any hand edit of the sr_Latn file.
+
+    A sr_Latn file older than sr_Cyrl is only stale (the next `compile` rewrites it), which is
+    not a problem. One written after sr_Cyrl that differs from the transliteration was edited.
+    """
     expected = latin_catalog(cyrillic)
-    fix = f"sr_Latn is generated from sr_Cyrl, never edited: run `{COMPILE}` (or `make run`)"
     problems = []
+    for message in messages_of(expected):
+        source = cyrillic.get(message.id, message.context)
+        for form, original in zip(forms_of(message), forms_of(source), strict=True):
+            ids = message.id if message.pluralizable else [message.id]
+            if breaks_a_page(ids[0], form, message.pluralizable) and not breaks_a_page(
+                ids[0], original, message.pluralizable
+            ):
+                problems.append(
+                    Problem(
+                        po_path(base, CYRILLIC),
+                        source.lineno,
+                        describe(message),
+                        f"the Latin version {form!r} cannot be shown, although the Cyrillic "
+                        "can: tell a programmer (the transliteration breaks it)",
+                    )
+                )
+    path = po_path(base, LATIN)
+    cyrillic_path = po_path(base, CYRILLIC)
+    if not path.exists() or path.stat().st_mtime_ns <= cyrillic_path.stat().st_mtime_ns:
+        return problems
+    fix = (
+        "sr_Latn is generated from sr_Cyrl and `compile` overwrites it: make the change in "
+        f"sr_Cyrl, then run `{COMPILE}` (or `make run`)"
+    )
+    try:
+        latin = read_catalog(path, LATIN)
+    except CatalogError as error:
+        return [*problems, Problem(error.path, error.line or 1, "", f"{error.reason}; {fix}")]
     for message in messages_of(expected):
         found = latin.get(message.id, message.context)
         if found is None:
+            last_line = len(path.read_text("utf-8-sig").splitlines()) or 1
             problems.append(
-                Problem(path, None, describe(message), f"is missing from sr_Latn: {fix}")
+                Problem(path, last_line, describe(message), f"was deleted from sr_Latn: {fix}")
             )
         elif forms_of(found) != forms_of(message):
             problems.append(
@@ -261,13 +434,13 @@ def _check_latin(path: Path, latin: Catalog, cyrillic: Catalog) -> list[Problem]
                     path,
                     found.lineno,
                     describe(message),
-                    f"is {' | '.join(forms_of(found))!r} here but the transliteration of "
-                    f"sr_Cyrl is {' | '.join(forms_of(message))!r}: {fix}",
+                    f"was edited by hand: it is {' | '.join(forms_of(found))!r} here but the "
+                    f"transliteration of sr_Cyrl is {' | '.join(forms_of(message))!r}; {fix}",
                 )
             )
     keys = {key_of(m) for m in messages_of(expected)}
     problems += [
-        Problem(path, m.lineno, describe(m), f"is not in sr_Cyrl: {fix}")
+        Problem(path, m.lineno, describe(m), f"was added to sr_Latn but is not in sr_Cyrl: {fix}")
         for m in messages_of(latin)
         if key_of(m) not in keys
     ]

@@ -107,7 +107,6 @@ def check_command() -> None:
     for problem in problems:
         click.echo(problem)
     if problems:
-        raise click.ClickException(
-            f"{len(problems)} problems in the catalogs; TRANSLATING.md explains each"
-        )
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise click.ClickException(f"{count} in the catalogs; TRANSLATING.md explains each")
     click.echo("catalogs OK: complete, consistent with each other and with the code")

@@ -42,17 +42,22 @@ KEYWORDS: dict[str, Any] = {
     "npgettext": ((1, "c"), 2, 3),
 }
 COMMENT_TAGS = ["Translators:"]
-EXTRACT = "flask --app app translate extract"
-UPDATE = "flask --app app translate update"
-COMPILE = "flask --app app translate compile"
+# The commands as a translator pastes them into a terminal in the project folder.
+TRANSLATE = ".venv/bin/flask --app app translate"
+EXTRACT, UPDATE, COMPILE, INIT = (
+    f"{TRANSLATE} {name}" for name in "extract update compile init".split()
+)
 
+_SERBIAN = re.compile(r"sr(?:[-_@].*)?", re.IGNORECASE)
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _KEYWORD_LINE = re.compile(rf"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s*{_STRING}")
 _NPLURALS = re.compile(r'"Plural-Forms:\s*nplurals\s*=\s*\d+\s*;')
 _KEYWORDS = re.compile(r"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])(?=[\s\"]|$)")
+# The generated files' own words stay as committed, so that regenerating them changes nothing.
 _TEMPLATE_HEADER = (
     "# Interface strings of mlo, extracted from templates/ and mlo/: do not edit.\n"
-    f"# Regenerate with `{EXTRACT}`, then run `{UPDATE}`."
+    "# Regenerate with `flask --app app translate extract`, then run "
+    "`flask --app app translate update`."
 )
 _LATIN_HEADER = (
     "# Serbian Latin interface strings, GENERATED from sr_Cyrl: do not edit.\n"
@@ -363,6 +368,9 @@ def update(base: Path) -> list[Written]:
 def init(base: Path, locale: str) -> Written:
     """Start the catalog of a new language from messages.pot."""
     reason = directory_problem(locale)
+    variant = serbian_variant(locale)
+    if variant:
+        reason = f"no catalog is made for {locale}: {variant}"
     if locale == LATIN:
         reason = "sr_Latn is generated from sr_Cyrl by `compile`; nobody starts or edits it"
     path = po_path(base, locale)
@@ -383,13 +391,26 @@ def init(base: Path, locale: str) -> Written:
     return Written(path, "created", len(messages_of(catalog)), "to translate")
 
 
-def directory_problem(name: str) -> str | None:
-    """Why a folder under translations/ cannot be a catalog directory, or None if it can."""
+def serbian_variant(name: str) -> str | None:
+    """Why a Serbian catalog other than sr_Cyrl and sr_Latn is not made, or None for others."""
     if name == "sr":
         return (
             'a folder named "sr" is used by any Serbian page whose own catalog is missing, so '
-            "Latin pages could show Cyrillic: delete it (Serbian is sr_Cyrl; sr_Latn is generated)"
+            "Latin pages could show Cyrillic (Serbian is translated in sr_Cyrl; sr_Latn is "
+            "generated from it)"
         )
+    if name in (CYRILLIC, LATIN) or not _SERBIAN.fullmatch(name):
+        return None
+    if "latn" in name.lower() or "latin" in name.lower():
+        return "Serbian Latin is generated into sr_Latn (from sr_Cyrl)"
+    return "Serbian is translated in sr_Cyrl (and sr_Latn is generated from it)"
+
+
+def directory_problem(name: str) -> str | None:
+    """Why a folder under translations/ cannot be a catalog directory, or None if it can."""
+    variant = serbian_variant(name)
+    if variant:
+        return f"remove this folder: {variant}"
     if "-" in name:
         fixed = name.replace("-", "_")
         return f"catalog folders use an underscore, not a hyphen: rename it to {fixed}"
@@ -412,7 +433,7 @@ def latin_catalog(cyrillic: Catalog) -> Catalog:
         version=cyrillic.version,
         creation_date=cyrillic.creation_date,
         revision_date=cyrillic.revision_date,
-        last_translator=f"generated from sr_Cyrl by `{COMPILE}`",
+        last_translator="generated from sr_Cyrl by `flask --app app translate compile`",
         language_team="Serbian (Latin), generated",
         fuzzy=False,
         header_comment=_LATIN_HEADER,

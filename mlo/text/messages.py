@@ -8,6 +8,7 @@ import re
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?([diouxXeEfFgGcrsa%])")
 _BRACE = re.compile(r"\{\w*(?:[!:][^{}]*)?\}")
+_COUNT = re.compile(r"%\(num\)")
 _MARKUP = frozenset('"<>&')  # Jinja marks translations safe: these would become markup
 
 
@@ -56,15 +57,27 @@ def sample_arguments(msgid: str, counted: bool = False) -> dict[str, object] | t
     return tuple(positional) if positional and not named else named
 
 
-def breaks_a_page(msgid: str, string: str, counted: bool = False) -> bool:
-    """Whether a translation fails with the arguments its msgid gets, or adds markup.
+def placeholders_match(msgid: str, string: str, counted: bool = False) -> bool:
+    """Whether a translation has exactly its msgid's placeholders (a counted one may add num)."""
+    found, wanted = placeholders(string), placeholders(msgid)
+    if counted and not any(_COUNT.match(p) for p in wanted):
+        # The msgid_plural (not known here) usually shows the count its singular leaves out.
+        found = [p for p in found if not _COUNT.match(p)]
+    return found == wanted
 
-    Jinja formats every translation with %, and marks it safe, so " < > & become markup.
-    Counted (plural) messages also get `num`; others get exactly their msgid's placeholders.
+
+def breaks_a_page(msgid: str, string: str, counted: bool = False) -> bool:
+    """Whether a translation, shown instead of its msgid, would break or garble the page.
+
+    Jinja formats every translation with % and the msgid's arguments (counted ones also get
+    `num`), and marks it safe. So a translation fails when that formatting fails, shows a wrong
+    or missing value when its placeholders differ (a %s shows the arguments as "{}"), and
+    becomes markup when it adds " < > or &.
     """
-    arguments = sample_arguments(msgid, counted)
+    if not placeholders_match(msgid, string, counted) or new_markup(msgid, string):
+        return True
     try:
-        string % arguments
+        string % sample_arguments(msgid, counted)
     except (KeyError, ValueError, TypeError, IndexError):
         return True
-    return new_markup(msgid, string)
+    return False
