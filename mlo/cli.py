@@ -87,7 +87,7 @@ def import_command(path: Path) -> None:
         data = json.loads(path.read_bytes())
     except OSError as error:
         raise click.ClickException(f"{path}: cannot read: {error.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         message = f"{path}: not valid JSON: {error}; nothing was imported"
         raise click.ClickException(message) from None
     _import(data, str(path))

@@ -269,3 +269,11 @@ def test_too_many_words_in_serbian_agrees_with_the_number(client):
     words = " ".join(f"rec{n}" for n in range(11))
     page = client.get("/sr-latn/search/", query_string={"q": words}).get_data(as_text=True)
     assert "Unesite najviše 10 različitih reči." in page
+
+
+def test_a_deeply_nested_file_is_not_json_for_us(runner, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    result = runner.invoke(args=["content", "import", str(path)])
+    assert result.exit_code == 1
+    assert "not valid JSON" in result.output and "nothing was imported" in result.output
