@@ -4,6 +4,7 @@ The catalog commands (`translate ...`) live with the catalog tooling in mlo.cata
 """
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -112,23 +113,11 @@ def demo_command() -> None:
     _import(data, "demo content")
 
 
-def _article(key: str) -> Article:
-    article = dbsession.scalar(select(Article).where(Article.key == key))
-    if article is None:
-        raise click.ClickException(f"no article with the key {key!r}")
-    return article
-
-
 @content.command("delete")
 @click.argument("key")
 def delete_command(key: str) -> None:
     """Move an article to the trash (invisible everywhere, restorable)."""
-    db.begin_write()
-    article = _article(key)
-    if article.deleted_at is not None:
-        raise click.ClickException(f"{key}: already deleted")
-    operations.delete_article(article, utcnow())
-    dbsession.commit()
+    _change(key, lambda article: operations.delete_article(article, utcnow()))
     click.echo(f"deleted {key} (restore it with `content restore {key}`)")
 
 
@@ -136,26 +125,28 @@ def delete_command(key: str) -> None:
 @click.argument("key")
 def restore_command(key: str) -> None:
     """Take a deleted article out of the trash."""
-    db.begin_write()
-    article = _article(key)
-    if article.deleted_at is None:
-        raise click.ClickException(f"{key}: not deleted")
-    operations.restore_article(article)
-    dbsession.commit()
-    click.echo(f"restored {key} ({article.status})")
+    _change(key, operations.restore_article)
+    click.echo(f"restored {key}")
 
 
 @content.command("purge")
 @click.argument("key")
 def purge_command(key: str) -> None:
     """Remove a deleted article for good, freeing its slugs."""
+    _change(key, operations.purge_article)
+    click.echo(f"purged {key}")
+
+
+def _change(key: str, operation: Callable[[Article], None]) -> None:
     db.begin_write()
+    article = dbsession.scalar(select(Article).where(Article.key == key))
+    if article is None:
+        raise click.ClickException(f"no article with the key {key!r}")
     try:
-        operations.purge_article(_article(key))
+        operation(article)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     dbsession.commit()
-    click.echo(f"purged {key}")
 
 
 @search.command("reindex")

@@ -57,7 +57,7 @@ def test_import_refuses_a_lone_surrogate_with_a_clear_message(runner, tmp_path, 
     data = record()
     data["translations"]["en"][field] = "a\ud800b"
     path = tmp_path / "articles.json"
-    path.write_text(json.dumps(data and [data]), "utf-8")  # json escapes it as \\ud800
+    path.write_text(json.dumps([data]), "utf-8")  # written escaped, as \\ud800
     result = runner.invoke(args=["content", "import", str(path)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

@@ -1,6 +1,7 @@
 """`content import` / `content export`: the contract's JSON, all or nothing, clear errors."""
 
 import json
+from importlib import resources
 
 import pytest
 from sqlalchemy import func, select
@@ -229,3 +230,28 @@ def test_init_db_is_idempotent(runner):
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0 and "Database ready" in result.output
+
+
+def test_the_serbian_demo_content_reads_as_a_serbian_editor_corrected_it():
+    records = json.loads(resources.files("mlo").joinpath("demo_content.json").read_text("utf-8"))
+    serbian = " ".join(
+        " ".join(record["translations"]["sr"].values())
+        for record in records
+        if "sr" in record["translations"]
+    )
+    for corrected in ("адмирал Манч", "дневни лист „Курир“", "За почетак бих рекао"):
+        assert corrected in serbian
+    for wrong in (
+        "Мунш",
+        "за Курир",
+        "Захваљујући играчима",
+        "Генерално гледано",
+        "док надограђујемо оно што су постигли",
+        "најостваривијом опцијом",
+        "имао је економску сарадњу као један од својих главних циљева",
+        "у наметању Кремљу трошкова без преседана",
+        "Почео бих тиме да НАТО није у рату",
+        "Због њене непријатељске политике",
+    ):
+        assert wrong not in serbian, wrong
+    assert '"' not in serbian.replace('lang="en"', "").replace('translate="no"', "")

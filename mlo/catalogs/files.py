@@ -299,7 +299,7 @@ def mappings(project: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, 
             if name not in ("method", "pattern")
         }
         if mapping["method"] == "jinja2":
-            # mlo.i18n renders templates with the trimmed policy: msgids must be extracted trimmed.
+            # mlo.web.i18n renders templates trimmed: msgids must be extracted trimmed.
             options["trimmed"] = "true"
         method_map.append((mapping["pattern"], mapping["method"]))
         options_map[mapping["pattern"]] = options

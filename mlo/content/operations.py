@@ -130,12 +130,18 @@ def _claim_slug(lang: str, slug: str) -> None:
 
 
 def delete_article(article: Article, when: datetime) -> None:
-    """Move an article to the trash: invisible everywhere, restorable, its slugs kept."""
+    """Move an article to the trash: invisible everywhere, restorable, its slugs kept;
+    ValueError if it is there already."""
+    if article.deleted_at is not None:
+        raise ValueError(f"article {article.key!r} is already deleted")
     article.deleted_at = when
 
 
 def restore_article(article: Article) -> None:
-    """Take an article out of the trash, with its status and slugs as they were."""
+    """Take an article out of the trash, with its status and slugs as they were; ValueError if
+    it is not deleted."""
+    if article.deleted_at is None:
+        raise ValueError(f"article {article.key!r} is not deleted")
     article.deleted_at = None
 
 

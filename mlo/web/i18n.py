@@ -91,12 +91,17 @@ def current_locale() -> Locale:
     if locale is None:
         # Pages that matched no route (a 404) still speak the language of their URL.
         first_segment = request.path.split("/")[1]
-        locale = locales.BY_PREFIX.get(first_segment) or locales.negotiate(
-            request.headers.get("Accept-Language"),
-            request.cookies.get(current_app.config["LANG_COOKIE"]),
-        )
+        locale = locales.BY_PREFIX.get(first_segment) or visitor_locale()
         g.locale = locale
     return locale
+
+
+def visitor_locale() -> Locale:
+    """The locale a visitor asks for: their `lang` cookie, else their browser's languages."""
+    return locales.negotiate(
+        request.headers.get("Accept-Language"),
+        request.cookies.get(current_app.config["LANG_COOKIE"]),
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -12,10 +12,11 @@ from flask import (
     url_for,
 )
 
-from mlo import locales, search
+from mlo import search
 from mlo.locales import CODES
 from mlo.text.slugs import is_slug
 from mlo.web import urls
+from mlo.web.i18n import visitor_locale
 from mlo.web.urls import article_url, same_page, versions
 
 bp = Blueprint("public", __name__)
@@ -27,11 +28,7 @@ bp.add_app_template_global(urls.absolute_url_for)
 @bp.get("/")
 def root() -> Response:
     """Send the visitor to the locale of their cookie or browser."""
-    locale = locales.negotiate(
-        request.headers.get("Accept-Language"),
-        request.cookies.get(current_app.config["LANG_COOKIE"]),
-    )
-    response = redirect(url_for("public.home", loc=locale), 302)
+    response = redirect(url_for("public.home", loc=visitor_locale()), 302)
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
