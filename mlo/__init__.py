@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask
 
-from mlo import cli, config, db
+from mlo import cli, config, db, office
 from mlo.web import errors, feeds, i18n, public
 
 
@@ -24,4 +24,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
+    office.init_app(app)
     return app

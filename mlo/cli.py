@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from mlo import db
 from mlo.content import operations, transfer
@@ -23,6 +24,10 @@ from mlo.search import index
 database = AppGroup("db", help="The schema: upgrade it, or write a migration for a model change.")
 content = AppGroup("content", help="Import and export articles (JSON, see README).")
 search = AppGroup("search", help="The full-text index.")
+# Who the revisions these commands write are by.
+AUTHOR = "command line"
+# How long a command waits for another writer (a long import, a save) before giving up.
+COMMAND_WAIT_MS = 120_000
 
 
 def init_app(app: Flask) -> None:
@@ -65,13 +70,19 @@ def revision_command(message: str) -> None:
 
 
 def _import(data: object, label: str) -> None:
-    db.begin_write()
+    db.begin_write(wait_ms=COMMAND_WAIT_MS)
     try:
         report = transfer.import_document(data, current_app.config["NEWSROOM_TIMEZONE"])
         dbsession.commit()
     except transfer.ImportProblem as problem:
         dbsession.rollback()
         raise click.ClickException(f"{label}: {problem}; nothing was imported") from None
+    except OperationalError as error:
+        dbsession.rollback()
+        raise click.ClickException(
+            f"{label}: the newsroom's database is busy ({error.orig}); nothing was imported: "
+            "run the import again in a moment"
+        ) from None
     for outcome in ("created", "updated", "unchanged", "deleted", "restored"):
         keys = getattr(report, outcome)
         if keys or outcome in ("created", "updated", "unchanged"):
@@ -117,7 +128,7 @@ def demo_command() -> None:
 @click.argument("key")
 def delete_command(key: str) -> None:
     """Move an article to the trash (invisible everywhere, restorable)."""
-    _change(key, lambda article: operations.delete_article(article, utcnow()))
+    _change(key, lambda article: operations.delete_article(article, utcnow(), author=AUTHOR))
     click.echo(f"deleted {key} (restore it with `content restore {key}`)")
 
 
@@ -125,7 +136,7 @@ def delete_command(key: str) -> None:
 @click.argument("key")
 def restore_command(key: str) -> None:
     """Take a deleted article out of the trash."""
-    _change(key, operations.restore_article)
+    _change(key, lambda article: operations.restore_article(article, author=AUTHOR))
     click.echo(f"restored {key}")
 
 

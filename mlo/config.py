@@ -27,6 +27,16 @@ DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "::1"]
 # The authority of Atom ids (tag:<authority>,2022:...): stable whatever the request's host.
 TAG_AUTHORITY: str | None = None
 
+# Shared state across servers (the sign-in throttle today, the page cache next), such as
+# redis://127.0.0.1:6379/0. None: each process keeps its own in memory.
+REDIS_URL: str | None = None
+
+# The back office's session cookie: never sent cross-site from another page's form.
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+# A signed-in session lasts a working day or so.
+PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
+
 BABEL_DEFAULT_LOCALE = "en"
 # Resolved against the package folder, so the top-level translations/ is one level up.
 BABEL_TRANSLATION_DIRECTORIES = "../translations"

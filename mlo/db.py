@@ -76,8 +76,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    options = connection.get_execution_options()
+    wait = options.get("sqlite_busy_timeout", SQLITE_BUSY_TIMEOUT)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+    connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
 def engine() -> Engine:
@@ -96,12 +98,24 @@ def get_session() -> Session:
 dbsession: Session = cast(Session, LocalProxy(get_session))
 
 
-def begin_write() -> Session:
-    """Make this context's session a writer: its next statement starts a write transaction."""
+def begin_write(wait_ms: int | None = None) -> Session:
+    """Make this context's session a writer: its next statement starts a write transaction
+    (on SQLite waiting up to `wait_ms` for another writer, by default SQLITE_BUSY_TIMEOUT)."""
     session = get_session()
-    if session.get_bind() is not current_app.extensions["mlo.db.write"]:
-        session.rollback()  # ends any read snapshot; loaded objects reload when next used
-        session.bind = current_app.extensions["mlo.db.write"]
+    writer = current_app.extensions["mlo.db.write"]
+    if wait_ms is not None:
+        writer = writer.execution_options(sqlite_busy_timeout=wait_ms)
+    session.rollback()  # ends any read snapshot; loaded objects reload when next used
+    session.bind = writer
+    return session
+
+
+def end_write() -> Session:
+    """Give up this context's write transaction (rolled back); the session reads again."""
+    session = get_session()
+    session.rollback()
+    session.bind = engine()
+    g.pop("db_commit", None)
     return session
 
 

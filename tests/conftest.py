@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh database per test (SQLite, and PostgreSQL when configured)."""
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from mlo import create_app, db
 from mlo.catalogs import files as catalogs
 from mlo.content import transfer
 from mlo.db import Base
+from mlo.office import accounts
 
 POSTGRES_URL = os.environ.get("MLO_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -110,3 +112,34 @@ def make_article(app: Flask) -> ArticleFactory:
         return key
 
     return make
+
+
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = CSRF.search(html)
+    assert found, "no csrf_token on the page"
+    return found.group(1)
+
+
+@pytest.fixture
+def staff(app: Flask) -> dict[str, str]:
+    """An admin, an editor and a Serbian translator; name -> role."""
+    accounts_made = {"ada": "admin", "ed": "editor", "tanja": "translator"}
+    with app.app_context():
+        db.begin_write()
+        for name, role in accounts_made.items():
+            accounts.create(name, role, PASSWORD, "sr" if role == "translator" else "")
+        db.dbsession.commit()
+    return accounts_made
+
+
+def sign_in(client: FlaskClient, name: str, password: str = PASSWORD) -> Any:
+    """Sign in through the login form, as a browser would; the response to the POST."""
+    token = csrf_token(client.get("/admin/login").get_data(as_text=True))
+    return client.post(
+        "/admin/login", data={"csrf_token": token, "username": name, "password": password}
+    )

@@ -21,10 +21,11 @@ ALLOWED = {
     "search": {"text", "locales", "db", "content"},
     "web": {"text", "locales", "db", "content", "search"},
     "catalogs": {"text", "locales"},
-    "migrations": {"text", "db", "content", "search"},
-    "cli": {"db", "content", "search"},
+    "office": {"text", "locales", "db", "content", "search", "web"},
+    "migrations": {"text", "db", "content", "search", "office"},
+    "cli": {"db", "content", "search", "office"},
     "config": {"text"},
-    "__init__": {"cli", "config", "db", "web"},
+    "__init__": {"cli", "config", "db", "web", "office"},
 }
 
 

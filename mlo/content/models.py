@@ -1,4 +1,4 @@
-"""Articles, their translations and the slugs they used to have."""
+"""Articles, their translations, the slugs they used to have, and every revision of both."""
 
 from datetime import UTC, datetime
 
@@ -12,6 +12,11 @@ from mlo.locales import sql_in
 STATUSES = ("published", "draft")
 
 
+def sql_status(column: str) -> str:
+    """A CHECK constraint's condition that `column` holds one of the statuses."""
+    return f"{column} IN ({', '.join(repr(status) for status in STATUSES)})"
+
+
 def utcnow() -> datetime:
     """Now in UTC, naive: every stored time is UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -22,7 +27,7 @@ class Article(Base):
 
     __tablename__ = "article"
     __table_args__ = (
-        CheckConstraint("status IN ('published', 'draft')", name="status"),
+        CheckConstraint(sql_status("status"), name="status"),
         CheckConstraint(sql_in("source_lang"), name="source_lang"),
         Index("ix_article_status_published_at", "status", "published_at"),
     )
@@ -33,6 +38,9 @@ class Article(Base):
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(DateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # The settings' revision (source, time, status, trash): a form saved over a newer one is
+    # refused, and each one is kept as an ArticleRevision.
+    revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, onupdate=utcnow)
 
@@ -71,7 +79,13 @@ class Translation(Base):
     # Its words that have letters the fold drops (diacritics, Cyrillic), as written: a reader
     # who types "Ћеле" is shown articles with exactly those letters first.
     search_exact: Mapped[str] = mapped_column(Text, default="")
+    # The title folded, for finding articles by title in the back office (either script).
+    title_folded: Mapped[str] = mapped_column(String(600), default="")
+    # Counts every save; each one is kept as a Revision with the same number.
     revision: Mapped[int] = mapped_column(default=1)
+    # The latest revision whose text changed in a way the other language must follow (a slug
+    # change or an editor's minor edit does not count).
+    changed_revision: Mapped[int] = mapped_column(default=1)
     # The source translation's revision this one was translated from; None on the source.
     source_revision: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
@@ -87,7 +101,7 @@ class Translation(Base):
         source = self.article.source
         if source is None or source is self or self.source_revision is None:
             return False
-        return self.source_revision < source.revision
+        return self.source_revision < source.changed_revision
 
 
 class OldSlug(Base):
@@ -102,3 +116,45 @@ class OldSlug(Base):
     slug: Mapped[str] = mapped_column(String(100))
 
     translation: Mapped[Translation] = relationship(back_populates="old_slugs")
+
+
+class Revision(Base):
+    """One saved state of a translation: who saved it, when, and the whole text."""
+
+    __tablename__ = "revision"
+    __table_args__ = (UniqueConstraint("translation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(ForeignKey("translation.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    # A user name, or "import": history outlives accounts, which are disabled, never deleted.
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    minor: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    translation: Mapped[Translation] = relationship()
+
+
+class ArticleRevision(Base):
+    """One saved state of an article's settings."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    source_lang: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(DateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime())
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    article: Mapped[Article] = relationship()

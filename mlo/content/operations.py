@@ -7,9 +7,10 @@ converts Latin-typed Serbian, folds for search, claims slugs and counts revision
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from mlo.content.models import Article, OldSlug, Translation
+from mlo.content.models import Article, ArticleRevision, OldSlug, Revision, Translation
 from mlo.db import dbsession
 from mlo.locales import BY_CODE
 from mlo.text import translit
@@ -45,16 +46,74 @@ def prepare_text(lang: str, title: str, summary: str, body: str) -> Text:
     return Text(title, summary, body)
 
 
-def set_article(article: Article, published_at: datetime, status: str, source: str) -> bool:
-    """Set an article's publication time (naive UTC), status and source language; True if
-    anything changed."""
-    changed = (article.published_at, article.status, article.source_lang) != (
+class Conflict(Exception):
+    """Someone saved a newer revision since the form was loaded (or since this write began)."""
+
+
+class SlugTaken(Exception):
+    """The slug asked for belongs to another article in that language."""
+
+
+def _bump(item: Article | Translation, expected: int | None) -> int:
+    """Take the next revision of a stored article or translation, if it is still at `expected`.
+
+    The check is one UPDATE in the database, so it holds across workers and machines: on
+    PostgreSQL a second writer waits for the first's row lock, then matches no row.
+    """
+    model = type(item)
+    expected = item.revision if expected is None else expected
+    claimed = dbsession.execute(
+        update(model)
+        .where(model.id == item.id, model.revision == expected)
+        .values(revision=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(f"{model.__name__.lower()} {item.id} is no longer at revision {expected}")
+    set_committed_value(item, "revision", expected + 1)
+    return expected + 1
+
+
+def save_settings(
+    article: Article,
+    published_at: datetime,
+    status: str,
+    source: str,
+    *,
+    author: str,
+    expected: int | None = None,
+    note: str = "",
+) -> bool:
+    """Set an article's publication time (naive UTC), status and source language, as a new
+    settings revision; True if anything changed. Conflict if `expected` is not current."""
+    new = article.id is None
+    unchanged = (article.published_at, article.status, article.source_lang) == (
         published_at,
         status,
         source,
     )
+    if unchanged and not new:
+        return False
+    if not new:
+        _bump(article, expected)
     article.published_at, article.status, article.source_lang = published_at, status, source
-    return changed
+    _record_settings(article, author, note)
+    return True
+
+
+def _record_settings(article: Article, author: str, note: str) -> None:
+    dbsession.add(
+        ArticleRevision(
+            article=article,
+            number=article.revision or 1,
+            author=author,
+            source_lang=article.source_lang,
+            status=article.status,
+            published_at=article.published_at,
+            deleted_at=article.deleted_at,
+            note=note,
+        )
+    )
 
 
 def mark_translated(article: Article, langs: list[str]) -> None:
@@ -71,21 +130,36 @@ def put_translation(
     text: Text,
     slug: str | None = None,
     reserved: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    *,
+    author: str,
+    expected: int | None = None,
+    minor: bool = False,
+    note: str = "",
 ) -> bool:
-    """Create or update one translation from prepared text; True if anything changed.
+    """Create or update one translation from prepared text, as a new revision; True if
+    anything changed. Conflict if `expected` is not the stored revision.
 
     Without a slug, a new translation's slug is made from its title, avoiding `reserved`
-    (language, slug) pairs as well as every slug in the database.
+    (language, slug) pairs as well as every slug in the database. A minor edit (or a slug
+    change alone) does not make the other languages outdated.
     """
     title, summary, body = text.title, text.summary, text.body
     translation = article.translations.get(lang)
+    if slug and _slug_owner(lang, slug) not in (None, translation and translation.id):
+        raise SlugTaken(f"{lang} slug {slug!r} is taken")
     slug = (
         slug
         or (translation.slug if translation else None)
         or _free_slug(lang, title, article, reserved)
     )
     if translation is None:
-        translation = Translation(lang=lang, title=title, summary=summary, body=body, slug=slug)
+        translation = Translation(
+            lang=lang, title=title, summary=summary, body=body, slug=slug, revision=1
+        )
+        translation.changed_revision = 1
+        source = article.translations.get(article.source_lang)
+        if source is not None and lang != article.source_lang:
+            translation.source_revision = source.revision
         article.translations[lang] = translation
         _claim_slug(lang, slug)
     else:
@@ -96,29 +170,67 @@ def put_translation(
         )
         if not content_changed and translation.slug == slug:
             return False
+        number = _bump(translation, expected)
         if content_changed:
-            translation.revision += 1
             translation.title, translation.summary, translation.body = title, summary, body
+            if not minor:
+                translation.changed_revision = number
         if translation.slug != slug:
             _claim_slug(lang, slug)
             translation.old_slugs.append(OldSlug(lang=lang, slug=translation.slug))
             translation.slug = slug
     index_for_search(translation)
+    dbsession.add(
+        Revision(
+            translation=translation,
+            number=translation.revision,
+            author=author,
+            title=title,
+            slug=slug,
+            summary=summary,
+            body=body,
+            minor=minor or translation.changed_revision != translation.revision,
+            note=note,
+        )
+    )
     return True
+
+
+def restore_revision(
+    translation: Translation, revision: Revision, *, author: str, expected: int | None = None
+) -> bool:
+    """Save an old revision's text again, as a new revision (history only grows); its slug too
+    if no other translation has taken it meanwhile."""
+    slug = revision.slug
+    taken = _slug_owner(translation.lang, slug) not in (None, translation.id)
+    return put_translation(
+        translation.article,
+        translation.lang,
+        Text(revision.title, revision.summary, revision.body),
+        translation.slug if taken else slug,
+        author=author,
+        expected=expected,
+        note=f"restored revision {revision.number}",
+    )
 
 
 def index_for_search(translation: Translation) -> None:
     """Set what the search index holds for a translation: its words folded, and exact."""
     text = f"{translation.title} {translation.summary} {plain_text(translation.body)}"
     translation.search_text, translation.search_exact = folded_words(text), exact_words(text)
+    translation.title_folded = folded_words(translation.title)
+
+
+def _slug_owner(lang: str, slug: str) -> int | None:
+    return dbsession.scalar(
+        select(Translation.id).where(Translation.lang == lang, Translation.slug == slug)
+    )
 
 
 def _free_slug(lang: str, title: str, article: Article, reserved) -> str:
     base = slugify(title) or slugify(article.key) or "article"
     slug, number = base, 1
-    while (lang, slug) in reserved or dbsession.scalar(
-        select(Translation.id).where(Translation.lang == lang, Translation.slug == slug)
-    ):
+    while (lang, slug) in reserved or _slug_owner(lang, slug) is not None:
         number += 1
         slug = f"{base[:95]}-{number}"
     return slug
@@ -129,20 +241,26 @@ def _claim_slug(lang: str, slug: str) -> None:
     dbsession.execute(delete(OldSlug).where(OldSlug.lang == lang, OldSlug.slug == slug))
 
 
-def delete_article(article: Article, when: datetime) -> None:
+def delete_article(
+    article: Article, when: datetime, *, author: str, expected: int | None = None
+) -> None:
     """Move an article to the trash: invisible everywhere, restorable, its slugs kept;
     ValueError if it is there already."""
     if article.deleted_at is not None:
         raise ValueError(f"article {article.key!r} is already deleted")
+    _bump(article, expected)
     article.deleted_at = when
+    _record_settings(article, author, "deleted")
 
 
-def restore_article(article: Article) -> None:
+def restore_article(article: Article, *, author: str, expected: int | None = None) -> None:
     """Take an article out of the trash, with its status and slugs as they were; ValueError if
     it is not deleted."""
     if article.deleted_at is None:
         raise ValueError(f"article {article.key!r} is not deleted")
+    _bump(article, expected)
     article.deleted_at = None
+    _record_settings(article, author, "restored")
 
 
 def purge_article(article: Article) -> None:

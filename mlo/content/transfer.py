@@ -18,6 +18,8 @@ from mlo.text.slugs import is_slug
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 RECORD_FIELDS = {"key", "published", "status", "source", "translations", "deleted"}
 TRANSLATION_FIELDS = {"title", "slug", "summary", "body"}
+# Who the revisions an import writes are by.
+AUTHOR = "import"
 
 
 class ImportProblem(Exception):
@@ -191,16 +193,21 @@ def import_articles(records: list[ArticleData]) -> ImportReport:
         if article is None:
             article = Article(key=record.key)
             dbsession.add(article)
-        changed = _set_article(article, record, reserved - _own_slugs(record))
+        try:
+            changed = _set_article(article, record, reserved - _own_slugs(record))
+        except operations.Conflict:
+            raise ImportProblem(
+                index, record.key, "(record)", "someone saved this article during the import"
+            ) from None
         if outcome == "created" or changed:
             getattr(report, outcome).append(record.key)
         else:
             report.unchanged.append(record.key)
         if record.deleted_at is not None and article.deleted_at is None:
-            operations.delete_article(article, record.deleted_at)
+            operations.delete_article(article, record.deleted_at, author=AUTHOR)
             report.deleted.append(record.key)
         elif record.deleted_at is None and article.deleted_at is not None:
-            operations.restore_article(article)
+            operations.restore_article(article, author=AUTHOR)
             report.restored.append(record.key)
         if record.converted:
             report.converted.append(record.key)
@@ -239,11 +246,15 @@ def _check_slugs_against_database(records: list[ArticleData]) -> None:
 
 
 def _set_article(article: Article, record: ArticleData, reserved: set[tuple[str, str]]) -> bool:
-    changed = operations.set_article(article, record.published_at, record.status, record.source)
+    changed = operations.save_settings(
+        article, record.published_at, record.status, record.source, author=AUTHOR
+    )
     touched = [
         lang
         for lang, data in record.translations.items()
-        if operations.put_translation(article, data.lang, data.text, data.slug, reserved)
+        if operations.put_translation(
+            article, data.lang, data.text, data.slug, reserved, author=AUTHOR
+        )
     ]
     # A translation written now is written from the source as it is now.
     operations.mark_translated(article, [lang for lang in touched if lang != record.source])

@@ -4,6 +4,7 @@ from alembic import context
 
 from mlo.content import models  # noqa: F401  (registers the tables on the metadata)
 from mlo.db import Base
+from mlo.office import models as office_models  # noqa: F401
 from mlo.search import index
 
 

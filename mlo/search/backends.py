@@ -57,7 +57,8 @@ def _quoted(term: str) -> str:
 
 def _sqlite(base, found: list[str], exact: list[str]) -> tuple[object, ColumnElement]:
     expression = "search_text : (" + " AND ".join(map(_quoted, found)) + ")"
-    if exact:
+    ranked = _estimate(found) <= RANKED_AT_MOST
+    if exact and ranked:
         # Matches the same set (the exact words fold to words already required), and bm25
         # counts them in their heavily weighted column.
         expression += (
@@ -65,11 +66,7 @@ def _sqlite(base, found: list[str], exact: list[str]) -> tuple[object, ColumnEle
             f" OR search_text : {_quoted(found[0])})"
         )
     matches = text("translation_fts MATCH :match").bindparams(match=expression)
-    score = (
-        literal_column(f"bm25(translation_fts, 1.0, {EXACT_WEIGHT})")
-        if _estimate(found) <= RANKED_AT_MOST
-        else literal(0)
-    )
+    score = literal_column(f"bm25(translation_fts, 1.0, {EXACT_WEIGHT})") if ranked else literal(0)
     # Full text first, and once: left to itself, SQLite walks the visible translations and runs
     # the MATCH again for each one (cost: table size times match size).
     hits = (

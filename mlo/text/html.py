@@ -79,3 +79,44 @@ def plain_text(html: str) -> str:
     collector.feed(html)
     collector.close()
     return _SPACE.sub(" ", "".join(collector.parts)).strip()
+
+
+# What the rich-text editor adds to links by itself; dropping it changes nothing a reader sees.
+_EDITOR_NOISE = frozenset({("a", "rel"), ("a", "target")})
+
+
+class _MarkupCollector(HTMLParser):
+    """Collects each element's tag and attribute names, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.found.append((tag, None))
+        self.found += [(tag, f"{name}={value or ''}") for name, value in attrs]
+
+
+def _markup(html: str) -> list[tuple[str, str | None]]:
+    collector = _MarkupCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.found
+
+
+def removed_by_sanitize(html: str) -> list[str]:
+    """What `sanitize` drops from submitted HTML, for a person to see before saving:
+    "<script>" for an element, "onclick on <p>" for an attribute (text is always kept)."""
+    kept = _markup(sanitize(html))
+    removed: list[str] = []
+    for tag, attribute in _markup(html):
+        if (tag, attribute) in kept:
+            kept.remove((tag, attribute))
+            continue
+        if attribute is None:
+            removed.append(f"<{tag}>")
+            continue
+        name = attribute.split("=", 1)[0]
+        if (tag, name) not in _EDITOR_NOISE:
+            removed.append(f"{name} on <{tag}>")
+    return list(dict.fromkeys(removed))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, Response, current_app, g, request
-from flask_babel import Babel, Domain, format_date, ngettext, pgettext
+from flask_babel import Babel, Domain, format_date, format_datetime, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
@@ -134,6 +134,7 @@ def init_app(app: Flask) -> None:
         script=lambda value: current_locale().text(value),
         script_html=lambda value: Markup(current_locale().html(value)),
         longdate=long_date,
+        longdatetime=lambda value: format_datetime(value, "medium"),
         localdate_iso=lambda value: dates.to_local(value, _zone()).date().isoformat(),
     )
     app.jinja_env.globals.update(locales=locales.LOCALES, current_locale=current_locale)

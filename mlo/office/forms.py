@@ -1,0 +1,104 @@
+"""The back office's forms: one class a form, validation in the form (Flask-WTF, CSRF)."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from mlo.locales import CODES, LOCALES
+from mlo.text.slugs import is_slug
+from mlo.web.i18n import _l, _lp
+
+
+def language_name(code: str) -> str:
+    """A language's name in the interface language."""
+    names = {"en": _l("English"), "sr": _l("Serbian")}
+    return str(names.get(code, code))
+
+
+def language_choices() -> list[SelectChoice]:
+    """The article languages, named in the interface language."""
+    return [SelectChoice(code, language_name(code)) for code in CODES]
+
+
+class LoginForm(FlaskForm):
+    """Sign in."""
+
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=100)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (sign out, publish, delete...): only its CSRF token,
+    and the revision the page showed."""
+
+    revision = IntegerField(validators=[Optional()])
+
+
+class NewArticleForm(FlaskForm):
+    """Start an article: its language, title and publication time."""
+
+    source = SelectField(_l("Written in"), choices=language_choices)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    published = DateTimeLocalField(
+        _l("Publication date and time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+    )
+
+
+class SettingsForm(FlaskForm):
+    """An article's settings: source language, publication time, status."""
+
+    source = SelectField(_l("Source language"), choices=language_choices)
+    published = DateTimeLocalField(
+        _l("Publication date and time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+    )
+    status = RadioField(
+        _l("Status"),
+        choices=[
+            SelectChoice("draft", _lp("status", "Draft")),
+            SelectChoice("published", _l("Published at that time (scheduled if it is later)")),
+        ],
+    )
+    revision = IntegerField(validators=[InputRequired()])
+
+
+def _slug(_form: FlaskForm, field: StringField) -> None:
+    if field.data and not is_slug(field.data):
+        raise ValidationError(_l("Use lower-case letters a-z, digits and hyphens only."))
+
+
+class TranslationForm(FlaskForm):
+    """One language of an article."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=100), _slug])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    body = TextAreaField(_l("Text"), validators=[Length(max=500_000)])
+    minor = BooleanField(_l("Minor edit (a typo, a link): translations stay up to date"))
+    revision = HiddenField()
+    # Set once the editor has seen what sanitizing removes, or the Cyrillic made from Latin.
+    confirmed_cleaning = HiddenField()
+    confirmed_cyrillic = HiddenField()
+
+    def expected_revision(self) -> int | None:
+        """The revision the form was loaded from (None for a new translation)."""
+        return int(self.revision.data) if (self.revision.data or "").isdigit() else None
+
+
+class AccountForm(FlaskForm):
+    """The signed-in user's own settings."""
+
+    interface = SelectField(
+        _l("Language of the back office"),
+        choices=[SelectChoice(locale.prefix, locale.label) for locale in LOCALES],
+    )

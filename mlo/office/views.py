@@ -1,0 +1,605 @@
+"""The editors' desk: sign in, the list of articles, settings, translations, previews, history.
+
+Views are thin: forms validate, mlo.content.operations writes, the request boundary commits.
+"""
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import refresh
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from werkzeug.security import check_password_hash
+
+from mlo import db, locales
+from mlo.content import operations
+from mlo.content.models import Article, ArticleRevision, Translation, utcnow
+from mlo.db import dbsession
+from mlo.locales import CODES, Locale
+from mlo.office import accounts, desk
+from mlo.office.auth import (
+    EDITORS,
+    PER_ACCOUNT,
+    PER_ADDRESS,
+    attempted_account,
+    failed,
+    limiter,
+    requires,
+)
+from mlo.office.forms import (
+    AccountForm,
+    ActionForm,
+    LoginForm,
+    NewArticleForm,
+    SettingsForm,
+    TranslationForm,
+    language_name,
+)
+from mlo.text import dates, diff, translit
+from mlo.text.html import removed_by_sanitize
+from mlo.text.slugs import slugify
+from mlo.web.i18n import _, visitor_locale
+from mlo.web.urls import newsroom
+
+bp = Blueprint("office", __name__, url_prefix="/admin")
+DESK_PAGE = 25
+# A hash to check a password against when the user name is unknown, so that the answer takes
+# as long as for a real account and does not tell which names exist.
+_NOBODY = "scrypt:32768:8:1$nobody$" + "0" * 128
+
+
+@bp.before_request
+def interface_locale() -> None:
+    """The back office speaks the signed-in user's chosen locale (else the browser's)."""
+    chosen = current_user.is_authenticated and locales.BY_PREFIX.get(current_user.interface)
+    g.locale = chosen or visitor_locale()
+    # Read now: a write begins with a rollback, which expires the loaded user.
+    g.author = current_user.username if current_user.is_authenticated else None
+
+
+@bp.context_processor
+def languages() -> dict[str, Any]:
+    """The article languages, for every back-office template."""
+    return {"languages": CODES}
+
+
+bp.add_app_template_global(language_name)
+
+
+@bp.errorhandler(OperationalError)
+def busy(_error: OperationalError) -> tuple[str, int]:
+    """Another writer held the database past the wait: say so, never a traceback."""
+    db.end_write()
+    return render_template("office/busy.html"), 503
+
+
+def author() -> str:
+    """Who the revisions written in this request are by."""
+    return g.author
+
+
+def start_write() -> None:
+    """Begin this request's write transaction now: on SQLite, wait for the write lock here
+    (up to the busy timeout), before anything is read that the write depends on."""
+    db.begin_write()
+    dbsession.connection()
+
+
+# --- signing in ----------------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(PER_ACCOUNT, key_func=attempted_account, methods=["POST"], deduct_when=failed)
+@limiter.limit(PER_ADDRESS, methods=["POST"], deduct_when=failed)
+def login() -> Response | tuple[str, int] | str:
+    """Sign in; a wrong name or password says only that, and counts against the throttle."""
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("office/login.html", form=form), 400 if form.is_submitted() else 200
+    user = accounts.find(form.username.data)
+    if user is None or not user.active:
+        check_password_hash(_NOBODY, form.password.data)  # the same time as a real check
+    elif user.check_password(form.password.data):
+        login_user(user)
+        session.permanent = True
+        return redirect(_next_page())
+    form.form_errors.append(_("Wrong user name or password."))
+    return render_template("office/login.html", form=form), 401
+
+
+def _next_page() -> str:
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/admin/"):
+        return url_for("office.desk_home")
+    return target
+
+
+@bp.post("/logout")
+@requires()
+def logout() -> Response:
+    """Sign out."""
+    if ActionForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("office.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires()
+def account() -> Response | str:
+    """The signed-in user's own settings: the language of the back office."""
+    form = AccountForm(interface=current_user.interface or g.locale.prefix)
+    if form.validate_on_submit():
+        start_write()
+        current_user.interface = form.interface.data
+        db.commit_when_done()
+        flash(_("Your settings are saved."))
+        return redirect(url_for("office.account"))
+    return render_template("office/account.html", form=form)
+
+
+# --- the desk ------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@requires()
+def desk_home() -> str:
+    """Every article, newest first, by state, year, language and title."""
+    zone, now = current_app.config["NEWSROOM_TIMEZONE"], utcnow()
+    state = request.args.get("state", "")
+    year = request.args.get("year", "")
+    lang = request.args.get("lang", "")
+    filters = desk.Filters(
+        state=state if state in desk.STATES else "",
+        year=int(year) if year.isascii() and year.isdigit() and 1 <= int(year) <= 9998 else None,
+        lang=lang if lang in CODES else "",
+        title=request.args.get("q", "")[:200],
+    )
+    page = desk.desk_page(filters, zone, now, _page_number(), DESK_PAGE)
+    if page.number > page.pages:
+        abort(404)
+    return render_template(
+        "office/desk.html",
+        page=page,
+        filters=filters,
+        years=desk.years(zone),
+        states=desk.STATES,
+        state_of=lambda article: desk.state_of(article, now),
+        zone=zone,
+    )
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
+def _article(article_id: int) -> Article:
+    article = dbsession.get(Article, article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+def _local(moment: datetime) -> datetime:
+    # The form's naive datetime-local value, in the newsroom's time zone.
+    return dates.to_local(moment, current_app.config["NEWSROOM_TIMEZONE"]).replace(tzinfo=None)
+
+
+def _stored(local: datetime) -> datetime:
+    return dates.to_utc(local, current_app.config["NEWSROOM_TIMEZONE"])
+
+
+# --- articles ------------------------------------------------------------------------------------
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@requires(*EDITORS)
+def new_article() -> Response | str:
+    """Start an article: its language, title and time; a draft until it is published."""
+    form = NewArticleForm()
+    if request.method == "GET":
+        form.published.data = _local(utcnow()).replace(second=0, microsecond=0)
+    if not form.validate_on_submit():
+        return render_template("office/new_article.html", form=form)
+    start_write()
+    local = form.published.data
+    article = Article(key=_free_key(f"{local.date().isoformat()}-{slugify(form.title.data)}"))
+    dbsession.add(article)
+    operations.save_settings(
+        article, _stored(local), "draft", form.source.data, author=author(), note="created"
+    )
+    text = operations.prepare_text(form.source.data, form.title.data, "", "")
+    operations.put_translation(article, form.source.data, text, author=author())
+    dbsession.flush()
+    db.commit_when_done()
+    return redirect(url_for("office.translation", article_id=article.id, lang=form.source.data))
+
+
+def _free_key(base: str) -> str:
+    base = base.strip("-")[:90] or "article"
+    key, number = base, 1
+    while dbsession.scalar(select(Article.id).where(Article.key == key)):
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+@bp.route("/articles/<int:article_id>/", methods=["GET", "POST"])
+@requires(*EDITORS)
+def settings(article_id: int) -> Response | str | tuple[str, int]:
+    """An article's settings: source language, publication time, status."""
+    article = _article(article_id)
+    form = SettingsForm(
+        source=article.source_lang,
+        published=_local(article.published_at),
+        status=article.status,
+        revision=article.revision,
+    )
+    if not form.validate_on_submit():
+        return _settings_page(article, form)
+    start_write()
+    article = _article(article_id)
+    try:
+        operations.save_settings(
+            article,
+            _stored(form.published.data),
+            form.status.data,
+            form.source.data,
+            author=author(),
+            expected=form.revision.data,
+        )
+    except operations.Conflict:
+        dbsession.rollback()
+        article = _article(article_id)
+        form.revision.data = article.revision
+        return _settings_page(article, form, conflict=True), 409
+    db.commit_when_done()
+    flash(_("The settings are saved."))
+    return redirect(url_for("office.settings", article_id=article_id))
+
+
+def _settings_page(article: Article, form: SettingsForm, conflict: bool = False) -> str:
+    history = dbsession.scalars(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.number.desc())
+    )
+    return render_template(
+        "office/settings.html",
+        article=article,
+        form=form,
+        action=ActionForm(revision=article.revision),
+        history=list(history),
+        conflict=conflict,
+        state=desk.state_of(article, utcnow()),
+    )
+
+
+def _act(article_id: int, change: Any, done: str) -> Response | tuple[str, int]:
+    # A button on the settings page: publish now, unpublish, delete, restore, purge.
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    start_write()
+    article = _article(article_id)
+    try:
+        change(article, form.revision.data)
+    except (operations.Conflict, ValueError):
+        dbsession.rollback()
+        flash(_("Someone changed this article meanwhile: check it and try again."), "error")
+        return redirect(url_for("office.settings", article_id=article_id))
+    db.commit_when_done()
+    flash(done)
+    return redirect(url_for("office.settings", article_id=article_id))
+
+
+@bp.post("/articles/<int:article_id>/publish")
+@requires(*EDITORS)
+def publish(article_id: int) -> Response | tuple[str, int]:
+    """Publish now."""
+    return _act(
+        article_id,
+        lambda article, expected: operations.save_settings(
+            article,
+            utcnow().replace(microsecond=0),
+            "published",
+            article.source_lang,
+            author=author(),
+            expected=expected,
+            note="published",
+        ),
+        _("Published."),
+    )
+
+
+@bp.post("/articles/<int:article_id>/unpublish")
+@requires(*EDITORS)
+def unpublish(article_id: int) -> Response | tuple[str, int]:
+    """Back to draft: readers no longer see it."""
+    return _act(
+        article_id,
+        lambda article, expected: operations.save_settings(
+            article,
+            article.published_at,
+            "draft",
+            article.source_lang,
+            author=author(),
+            expected=expected,
+            note="unpublished",
+        ),
+        _("Unpublished: the article is a draft again."),
+    )
+
+
+@bp.route("/articles/<int:article_id>/delete", methods=["GET", "POST"])
+@requires(*EDITORS)
+def delete(article_id: int) -> Response | tuple[str, int] | str:
+    """Ask, then move the article to the trash (it can be restored)."""
+    if request.method == "GET":
+        article = _article(article_id)
+        form = ActionForm(revision=article.revision)
+        return render_template("office/confirm.html", article=article, form=form, purge=False)
+    return _act(
+        article_id,
+        lambda article, expected: operations.delete_article(
+            article, utcnow(), author=author(), expected=expected
+        ),
+        _("Deleted. The article is in the trash and can be restored."),
+    )
+
+
+@bp.post("/articles/<int:article_id>/restore")
+@requires(*EDITORS)
+def restore(article_id: int) -> Response | tuple[str, int]:
+    """Take the article out of the trash."""
+    return _act(
+        article_id,
+        lambda article, expected: operations.restore_article(
+            article, author=author(), expected=expected
+        ),
+        _("Restored."),
+    )
+
+
+@bp.route("/articles/<int:article_id>/purge", methods=["GET", "POST"])
+@requires("admin")
+def purge(article_id: int) -> Response | tuple[str, int] | str:
+    """Ask, then remove a deleted article for good (admins only)."""
+    article = _article(article_id)
+    if article.deleted_at is None:
+        abort(404)
+    form = ActionForm(revision=article.revision)
+    if not form.validate_on_submit():
+        return render_template("office/confirm.html", article=article, form=form, purge=True)
+    start_write()
+    operations.purge_article(_article(article_id))
+    db.commit_when_done()
+    flash(_("The article is removed for good."))
+    return redirect(url_for("office.desk_home", state="deleted"))
+
+
+# --- translations --------------------------------------------------------------------------------
+
+
+def _editable(article_id: int, lang: str) -> tuple[Article, Translation | None]:
+    if lang not in CODES:
+        abort(404)
+    article = _article(article_id)
+    if not current_user.may_edit(lang):
+        abort(403)
+    return article, article.translations.get(lang)
+
+
+@bp.route("/articles/<int:article_id>/<lang>/", methods=["GET", "POST"])
+@requires()
+def translation(article_id: int, lang: str) -> Response | str | tuple[str, int]:
+    """Write one language of an article: a new revision at each save, never over a newer one."""
+    article, current = _editable(article_id, lang)
+    if request.method == "GET":
+        form = TranslationForm(obj=current)
+        form.revision.data = str(current.revision) if current else ""
+        return _translation_page(article, lang, current, form)
+    form = TranslationForm()
+    if not form.validate_on_submit():
+        return _translation_page(article, lang, current, form)
+    removed = removed_by_sanitize(form.body.data)
+    if removed and form.confirmed_cleaning.data != "yes":
+        form.confirmed_cleaning.data = "yes"
+        return _translation_page(article, lang, current, form, removed=removed)
+    text = operations.prepare_text(lang, form.title.data, form.summary.data, form.body.data)
+    if text.converted and form.confirmed_cyrillic.data != "yes":
+        # Show the Cyrillic (editable) beside its Latin reading before anything is saved.
+        form.confirmed_cyrillic.data = "yes"
+        form.title.data, form.summary.data, form.body.data = text.title, text.summary, text.body
+        return _translation_page(article, lang, current, form, converted=text)
+    try:
+        start_write()
+    except OperationalError:
+        # Past the wait another writer still holds the database: the text stays in the form.
+        db.end_write()
+        article, current = _editable(article_id, lang)
+        return _translation_page(article, lang, current, form, busy=True), 503
+    article, current = _editable(article_id, lang)
+    expected = form.expected_revision()
+    try:
+        if current is not None and expected is None:
+            raise operations.Conflict("created by someone else since the form was loaded")
+        changed = operations.put_translation(
+            article,
+            lang,
+            text,
+            form.slug.data or None,
+            author=author(),
+            expected=expected,
+            minor=bool(form.minor.data) and current_user.may_publish,
+        )
+        dbsession.flush()
+    except operations.Conflict:
+        dbsession.rollback()
+        article, current = _editable(article_id, lang)
+        return _conflict_page(article, lang, current, form), 409
+    except operations.SlugTaken:
+        dbsession.rollback()
+        article, current = _editable(article_id, lang)
+        form.slug.errors = [_("Another article already uses this address.")]
+        return _translation_page(article, lang, current, form), 409
+    db.commit_when_done()
+    saved = article.translations[lang]
+    if changed:
+        flash(_("Saved as revision %(number)d.", number=saved.revision))
+    else:
+        flash(_("Nothing had changed: no new revision."))
+    return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+
+
+def _translation_page(
+    article: Article,
+    lang: str,
+    current: Translation | None,
+    form: TranslationForm,
+    removed: list[str] | None = None,
+    converted: operations.Text | None = None,
+    theirs: Translation | None = None,
+    busy: bool = False,
+) -> str:
+    latin = None
+    if converted is not None:
+        latin = {
+            "title": translit.to_latin(converted.title),
+            "summary": translit.to_latin(converted.summary),
+            "body": translit.to_latin_html(converted.body),
+        }
+    return render_template(
+        "office/translation.html",
+        article=article,
+        lang=lang,
+        current=current,
+        form=form,
+        removed=removed or [],
+        latin=latin,
+        theirs=theirs,
+        last_author=theirs and desk.revision(theirs, theirs.revision).author,
+        reading=locales.for_languages({lang}),
+        busy=busy,
+        state=desk.state_of(article, utcnow()),
+    )
+
+
+def _conflict_page(article: Article, lang: str, theirs: Translation, form: TranslationForm) -> str:
+    # The form keeps the writer's text; it now answers the newer revision, so saving the merge
+    # works, and the page shows both versions with their differences.
+    form.revision.data = str(theirs.revision)
+    form.confirmed_cleaning.data = form.confirmed_cyrillic.data = ""
+    return _translation_page(article, lang, theirs, form, theirs=theirs)
+
+
+@bp.get("/articles/<int:article_id>/<lang>/preview/<locale:reading>/")
+@requires()
+def preview(article_id: int, lang: str, reading: Locale) -> str:
+    """The translation exactly as readers will see it in one locale, whatever its status."""
+    article = _article(article_id)
+    translation = article.translations.get(lang)
+    if translation is None or reading.lang != lang:
+        abort(404)
+    g.locale = reading
+    refresh()  # Babel chose the back office's language already; the page is the reader's
+    return render_template(
+        "article.html",
+        translation=translation,
+        year=newsroom().local_year(article),
+        alternates=[],
+        switch=[
+            (other, url_for(".preview", article_id=article_id, lang=lang, reading=other))
+            for other in locales.for_languages({lang})
+        ],
+        preview=True,
+    )
+
+
+@bp.get("/articles/<int:article_id>/<lang>/history")
+@requires()
+def history(article_id: int, lang: str) -> str:
+    """Every revision of a translation, newest first."""
+    article = _article(article_id)
+    translation = article.translations.get(lang)
+    if translation is None:
+        abort(404)
+    return render_template(
+        "office/history.html",
+        article=article,
+        translation=translation,
+        revisions=desk.revisions(translation),
+    )
+
+
+@bp.get("/articles/<int:article_id>/<lang>/revisions/<int:number>/")
+@requires()
+def revision(article_id: int, lang: str, number: int) -> str:
+    """One revision and what it changed, word by word, from the one before."""
+    article = _article(article_id)
+    translation = article.translations.get(lang)
+    shown = translation and desk.revision(translation, number)
+    if not shown:
+        abort(404)
+    before = desk.previous(translation, number)
+    changes = {
+        "title": diff.words(before.title if before else "", shown.title),
+        "summary": diff.words(before.summary if before else "", shown.summary),
+        "body": diff.html_words(before.body if before else "", shown.body),
+    }
+    return render_template(
+        "office/revision.html",
+        article=article,
+        translation=translation,
+        shown=shown,
+        before=before,
+        changes=changes,
+        form=ActionForm(revision=translation.revision),
+    )
+
+
+@bp.post("/articles/<int:article_id>/<lang>/revisions/<int:number>/restore")
+@requires()
+def restore_revision(article_id: int, lang: str, number: int) -> Response:
+    """Save an old revision again, as the newest (history only grows)."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    start_write()
+    article, translation = _editable(article_id, lang)
+    old = translation and desk.revision(translation, number)
+    if not old:
+        abort(404)
+    try:
+        operations.restore_revision(translation, old, author=author(), expected=form.revision.data)
+    except operations.Conflict:
+        dbsession.rollback()
+        flash(_("Someone saved this translation meanwhile: check it and try again."), "error")
+        return redirect(url_for("office.history", article_id=article_id, lang=lang))
+    db.commit_when_done()
+    flash(_("Revision %(number)d is restored as the newest.", number=number))
+    return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+
+
+@bp.app_template_global()
+def diff_of(old: str, new: str, html: bool = False) -> list[tuple[str, str]]:
+    """Word-level changes from `old` to `new`, for templates."""
+    return diff.html_words(old, new) if html else diff.words(old, new)
