@@ -1,13 +1,20 @@
 """`content import` / `content export`: the contract's JSON, all or nothing, clear errors."""
 
 import json
+import os
+import subprocess
+import sys
 from importlib import resources
+from pathlib import Path
+from subprocess import PIPE, STDOUT
 
 import pytest
 from sqlalchemy import func, select
 
 from mlo import db
 from mlo.content.models import Article, OldSlug, Translation
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 INTERVIEW = {
     "key": "2023-02-07-kurir-interview",
@@ -255,3 +262,36 @@ def test_the_serbian_demo_content_reads_as_a_serbian_editor_corrected_it():
     ):
         assert wrong not in serbian, wrong
     assert '"' not in serbian.replace('lang="en"', "").replace('translate="no"', "")
+
+
+def test_two_imports_at_once_both_succeed(app, tmp_path):
+    """The second waits for the first's write lock instead of failing with 'database is locked'."""
+    files = []
+    for batch in range(2):
+        records = [
+            {
+                "key": f"batch{batch}-{n}",
+                "published": "2024-01-01",
+                "translations": {
+                    "en": {"title": f"Batch {batch} item {n}", "body": "<p>x</p>" * 50}
+                },
+            }
+            for n in range(150)
+        ]
+        path = tmp_path / f"batch{batch}.json"
+        path.write_text(json.dumps(records), "utf-8")
+        files.append(path)
+    env = os.environ | {"MLO_DATABASE_URL": app.config["DATABASE_URL"], "MLO_SECRET_KEY": "t"}
+    command = [sys.executable, "-m", "flask", "--app", "app", "content", "import"]
+    # Two processes, as two people at two terminals would run them.
+    runs = [
+        subprocess.Popen(
+            [*command, str(path)], env=env, cwd=PROJECT, stdout=PIPE, stderr=STDOUT, text=True
+        )
+        for path in files
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("created: 150" in output for output in outputs)
+    with app.app_context():
+        assert db.dbsession.scalar(select(func.count()).select_from(Article)) == 300
