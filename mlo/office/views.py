@@ -314,12 +314,12 @@ def _act(article_id: int, change: Any, done: str) -> Response | tuple[str, int]:
 @bp.post("/articles/<int:article_id>/publish")
 @requires(*EDITORS)
 def publish(article_id: int) -> Response | tuple[str, int]:
-    """Publish now."""
+    """Publish now (a publication time still to come becomes now; a past one is kept)."""
     return _act(
         article_id,
         lambda article, expected: operations.save_settings(
             article,
-            utcnow().replace(microsecond=0),
+            min(article.published_at, utcnow().replace(microsecond=0)),
             "published",
             article.source_lang,
             author=author(),
