@@ -546,13 +546,13 @@ def test_status_command_prints_a_table_json_and_lists(cli, base):
     cyrillic = data["catalogs"][1]
     assert cyrillic["locale"] == "sr_Cyrl" and cyrillic["percent"] == percent
     where = f"templates/_macros.html:{msgid_line_in_code('Newer')}"
-    assert cyrillic["untranslated_messages"] == [
-        {"msgid": "Newer", "context": None, "locations": [where]}
-    ]
+    [untranslated] = cyrillic["untranslated_messages"]
+    assert untranslated["msgid"] == "Newer" and untranslated["context"] is None
+    assert where in untranslated["locations"]  # the desk's pager uses it too
 
     listed = cli.invoke(args=["translate", "status", "--list"]).output
     assert "\nsr_Cyrl: untranslated\n" in listed and "\nsr_Cyrl: fuzzy\n" in listed
-    assert f"  templates/_macros.html:{msgid_line_in_code('Older')}  'Older'\n" in listed
+    assert f"  templates/_macros.html:{msgid_line_in_code('Older')}" in listed
 
 
 def test_update_merges_the_template_and_regenerates_latin(cli, base):

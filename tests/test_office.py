@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mlo import db
-from mlo.content.models import Article, ArticleRevision, Revision, utcnow
+from mlo.content.models import Article, ArticleRevision, Revision
 from mlo.content.queries import Newsroom
 from mlo.db import dbsession
 from tests.conftest import PASSWORD, csrf_token, sign_in
@@ -34,6 +34,7 @@ RULES = {
     "office.history": ANYONE,
     "office.revision": ANYONE,
     "office.restore_revision": ANYONE,
+    "office.unknown": ANYONE,  # any other /admin/ address: sign in first, then 404
 }
 EN = {"title": "Meeting in Belgrade", "summary": "Talks.", "body": "<p>Talks in Belgrade.</p>"}
 SR = {"title": "Састанак у Београду", "summary": "Разговори.", "body": "<p>Разговори.</p>"}
@@ -82,6 +83,7 @@ def test_permission_matrix(app, client, staff, article, who):
     app.config["WTF_CSRF_ENABLED"] = False  # this walk is about roles; CSRF has its own test
     role = staff.get(who)
     values = {"article_id": article, "lang": "sr", "number": 1, "reading": "sr-latn"}
+    values["anything"] = "no/such/page"
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin"):
@@ -102,7 +104,7 @@ def test_permission_matrix(app, client, staff, article, who):
         elif role not in allowed:
             assert response.status_code == 403, url
         else:  # allowed (purging is only for deleted articles, which this one is not)
-            expected = 404 if rule.endpoint == "office.purge" else 200
+            expected = 404 if rule.endpoint in ("office.purge", "office.unknown") else 200
             assert response.status_code == expected, (url, response.status_code)
             assert "Сарадња" not in page(response)
 
@@ -488,3 +490,50 @@ def test_no_back_office_page_is_cached_or_shows_drafts_to_strangers(client, make
         response = client.get(url)
         assert response.headers["Cache-Control"] == "private, no-store", url
         assert "Secret draft" not in page(response)
+
+
+def test_careless_and_hostile_input_never_breaks_the_desk(app, client, staff, article):
+    """What a review found: each once answered 500."""
+    token = csrf_token(page(client.get("/admin/login")))
+    login = client.post(
+        "/admin/login?next=/admin/%0d%0aX:1",
+        data={"csrf_token": token, "username": "ed", "password": PASSWORD},
+    )
+    assert login.status_code == 302 and login.headers["Location"] == "/admin/"
+    url = f"/admin/articles/{article}/en/"
+    fields = form_of(client, url)
+    bare = {"csrf_token": fields["csrf_token"], "title": "Only a title", "revision": "1"}
+    assert client.post(url, data=bare).status_code == 302  # no summary, no body: both empty
+    huge = form_of(client, url) | {"revision": "9" * 30, "body": "<p>Mine.</p>"}
+    assert client.post(url, data=huge).status_code == 409
+    nul = form_of(client, url) | {"title": "Bad\x00title"}
+    assert "cannot be stored" in page(client.post(url, data=nul))
+    settings = form_of(client, f"/admin/articles/{article}/")
+    ancient = client.post(
+        f"/admin/articles/{article}/", data=settings | {"published": "0001-01-01T00:00"}
+    )
+    assert ancient.status_code == 200 and "Choose a year from 2 to 9998." in page(ancient)
+    forged = settings | {"revision": "9" * 30}
+    assert client.post(f"/admin/articles/{article}/publish", data=forged).status_code == 400
+    new = form_of(client, "/admin/articles/new") | {"title": "Old", "published": "0001-01-01T00:00"}
+    assert "Choose a year from 2 to 9998." in page(client.post("/admin/articles/new", data=new))
+    with app.app_context():
+        saved = dbsession.get(Article, article).translations["en"]
+        assert (saved.title, saved.summary, saved.body) == ("Only a title", "", "")
+
+
+def test_the_year_filter_offers_only_years_with_articles(client, staff, make_article):
+    make_article(key="one", published="1999-12-31T23:30:00+01:00")  # local 1999, UTC 1999
+    make_article(key="two", published="2024-01-01T00:30:00+01:00")  # local 2024, UTC 2023
+    sign_in(client, "ed")
+    offered = re.findall(r'<option value="(\d{4})"', page(client.get("/admin/")))
+    assert offered == ["2024", "1999"]
+
+
+def test_restoring_the_current_revision_changes_nothing(app, client, staff, article):
+    sign_in(client, "ed")
+    url = f"/admin/articles/{article}/en/"
+    token = csrf_token(page(client.get(f"{url}revisions/1/")))
+    response = client.post(f"{url}revisions/1/restore", data={"csrf_token": token, "revision": 1})
+    assert response.status_code == 302
+    assert "Nothing changed: no new revision." in page(client.get(url))

@@ -1,5 +1,7 @@
 """`flask --app app users ...`: back-office accounts from the command line."""
 
+import sys
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -13,8 +15,13 @@ users = AppGroup("users", help="Back-office accounts: create, list, set-role, di
 
 
 def _password() -> str:
-    # Read twice; from standard input, line by line, when it is not a terminal.
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    # Asked twice at a terminal; otherwise two lines of standard input (no echo warnings).
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    first, again = (sys.stdin.readline().rstrip("\r\n") for _ in range(2))
+    if first != again:
+        raise click.ClickException("the two passwords differ")
+    return first
 
 
 def _user(name: str) -> User:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, case, exists, extract, func, select
 from sqlalchemy.orm import defer, selectinload
 
 from mlo.content.models import Article, Revision, Translation
@@ -93,12 +93,15 @@ def desk_page(filters: Filters, zone: str, now: datetime, number: int, size: int
 
 def years(zone: str) -> list[int]:
     """Every local year some article is dated in, newest first."""
-    first, last = dbsession.execute(
-        select(func.min(Article.published_at), func.max(Article.published_at))
-    ).one()
-    if first is None:
+    # A local year is its UTC year or a neighbour: bucket only those, never every year between.
+    utc = {
+        int(y) for y in dbsession.scalars(select(extract("year", Article.published_at)).distinct())
+    }
+    candidates = sorted({y + d for y in utc for d in (-1, 0, 1)} & set(range(1, 9999)))
+    if not candidates:
         return []
-    return list(range(dates.to_local(last, zone).year, dates.to_local(first, zone).year - 1, -1))
+    bucket = case(*((Article.published_at < dates.year_start(y + 1, zone), y) for y in candidates))
+    return sorted((int(y) for y in dbsession.scalars(select(bucket).distinct())), reverse=True)
 
 
 def revisions(translation: Translation) -> list[Revision]:

@@ -13,9 +13,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from mlo.locales import CODES, LOCALES
+from mlo.text import clean, dates
 from mlo.text.slugs import is_slug
 from mlo.web.i18n import _l, _lp
 
@@ -31,6 +39,26 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, language_name(code)) for code in CODES]
 
 
+# A revision number as a form posts it back: anything else is a forged or broken form.
+REVISION = NumberRange(min=0, max=2**31 - 1)
+
+
+def _storable(_form: FlaskForm, field: StringField) -> None:
+    if clean.problem(field.data or ""):
+        raise ValidationError(_l("This text has a character that cannot be stored."))
+
+
+def _archive_year(_form: FlaskForm, field: DateTimeLocalField) -> None:
+    if field.data and not dates.FIRST_YEAR < field.data.year <= dates.LAST_YEAR:
+        raise ValidationError(
+            _l(
+                "Choose a year from %(first)d to %(last)d.",
+                first=dates.FIRST_YEAR + 1,
+                last=dates.LAST_YEAR,
+            )
+        )
+
+
 class LoginForm(FlaskForm):
     """Sign in."""
 
@@ -39,19 +67,21 @@ class LoginForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A button that changes something (sign out, publish, delete...): only its CSRF token,
-    and the revision the page showed."""
+    """A button that changes an article (publish, delete, restore...): its CSRF token and the
+    revision the page showed."""
 
-    revision = IntegerField(validators=[Optional()])
+    revision = IntegerField(validators=[InputRequired(), REVISION])
 
 
 class NewArticleForm(FlaskForm):
     """Start an article: its language, title and publication time."""
 
-    source = SelectField(_l("Written in"), choices=language_choices)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    source = SelectField(_l("Source language"), choices=language_choices)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), _storable])
     published = DateTimeLocalField(
-        _l("Publication date and time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+        _l("Publication date and time"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(), _archive_year],
     )
 
 
@@ -60,7 +90,9 @@ class SettingsForm(FlaskForm):
 
     source = SelectField(_l("Source language"), choices=language_choices)
     published = DateTimeLocalField(
-        _l("Publication date and time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+        _l("Publication date and time"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(), _archive_year],
     )
     status = RadioField(
         _l("Status"),
@@ -69,7 +101,7 @@ class SettingsForm(FlaskForm):
             SelectChoice("published", _l("Published at that time (scheduled if it is later)")),
         ],
     )
-    revision = IntegerField(validators=[InputRequired()])
+    revision = IntegerField(validators=[InputRequired(), REVISION])
 
 
 def _slug(_form: FlaskForm, field: StringField) -> None:
@@ -80,10 +112,10 @@ def _slug(_form: FlaskForm, field: StringField) -> None:
 class TranslationForm(FlaskForm):
     """One language of an article."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), _storable])
     slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=100), _slug])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    body = TextAreaField(_l("Text"), validators=[Length(max=500_000)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000), _storable])
+    body = TextAreaField(_l("Text"), validators=[Length(max=500_000), _storable])
     minor = BooleanField(_l("Minor edit (a typo, a link): translations stay up to date"))
     revision = HiddenField()
     # Set once the editor has seen what sanitizing removes, or the Cyrillic made from Latin.
@@ -92,7 +124,8 @@ class TranslationForm(FlaskForm):
 
     def expected_revision(self) -> int | None:
         """The revision the form was loaded from (None for a new translation)."""
-        return int(self.revision.data) if (self.revision.data or "").isdigit() else None
+        raw = self.revision.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 class AccountForm(FlaskForm):

@@ -3,9 +3,9 @@
 Views are thin: forms validate, mlo.content.operations writes, the request boundary commits.
 """
 
+import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash
@@ -58,6 +59,7 @@ from mlo.web.urls import newsroom
 
 bp = Blueprint("office", __name__, url_prefix="/admin")
 DESK_PAGE = 25
+SAFE_NEXT = re.compile(r"/admin/[A-Za-z0-9._~/?&=%+-]*")
 # A hash to check a password against when the user name is unknown, so that the answer takes
 # as long as for a real account and does not tell which names exist.
 _NOBODY = "scrypt:32768:8:1$nobody$" + "0" * 128
@@ -123,9 +125,9 @@ def login() -> Response | tuple[str, int] | str:
 
 
 def _next_page() -> str:
+    # Only a plain path of the desk: never another host, a scheme, or a header-breaking byte.
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/admin/"):
+    if not SAFE_NEXT.fullmatch(target) or "//" in target or ".." in target:
         return url_for("office.desk_home")
     return target
 
@@ -134,7 +136,7 @@ def _next_page() -> str:
 @requires()
 def logout() -> Response:
     """Sign out."""
-    if ActionForm().validate_on_submit():
+    if FlaskForm().validate_on_submit():  # its CSRF token only
         logout_user()
     return redirect(url_for("office.login"))
 
@@ -420,11 +422,12 @@ def translation(article_id: int, lang: str) -> Response | str | tuple[str, int]:
     form = TranslationForm()
     if not form.validate_on_submit():
         return _translation_page(article, lang, current, form)
-    removed = removed_by_sanitize(form.body.data)
+    body, summary = form.body.data or "", form.summary.data or ""
+    removed = removed_by_sanitize(body)
     if removed and form.confirmed_cleaning.data != "yes":
         form.confirmed_cleaning.data = "yes"
         return _translation_page(article, lang, current, form, removed=removed)
-    text = operations.prepare_text(lang, form.title.data, form.summary.data, form.body.data)
+    text = operations.prepare_text(lang, form.title.data, summary, body)
     if text.converted and form.confirmed_cyrillic.data != "yes":
         # Show the Cyrillic (editable) beside its Latin reading before anything is saved.
         form.confirmed_cyrillic.data = "yes"
@@ -466,7 +469,7 @@ def translation(article_id: int, lang: str) -> Response | str | tuple[str, int]:
     if changed:
         flash(_("Saved as revision %(number)d.", number=saved.revision))
     else:
-        flash(_("Nothing had changed: no new revision."))
+        flash(_("Nothing changed: no new revision."))
     return redirect(url_for("office.translation", article_id=article_id, lang=lang))
 
 
@@ -589,14 +592,26 @@ def restore_revision(article_id: int, lang: str, number: int) -> Response:
     if not old:
         abort(404)
     try:
-        operations.restore_revision(translation, old, author=author(), expected=form.revision.data)
+        changed = operations.restore_revision(
+            translation, old, author=author(), expected=form.revision.data
+        )
     except operations.Conflict:
         dbsession.rollback()
-        flash(_("Someone saved this translation meanwhile: check it and try again."), "error")
+        flash(_("Someone saved this text meanwhile: check it and try again."), "error")
         return redirect(url_for("office.history", article_id=article_id, lang=lang))
     db.commit_when_done()
-    flash(_("Revision %(number)d is restored as the newest.", number=number))
+    if changed:
+        flash(_("Revision %(number)d is restored as the newest.", number=number))
+    else:
+        flash(_("Nothing changed: no new revision."))
     return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+
+
+@bp.get("/<path:anything>")
+@requires()
+def unknown(anything: str) -> None:
+    """No such page; strangers are asked to sign in first, like everywhere under /admin/."""
+    abort(404)
 
 
 @bp.app_template_global()
