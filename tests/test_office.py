@@ -481,7 +481,8 @@ def test_each_user_chooses_the_language_of_the_back_office(client, staff):
     fields = form_of(client, "/admin/account") | {"interface": "sr-latn"}
     assert client.post("/admin/account", data=fields).status_code == 302
     desk = page(client.get("/admin/"))
-    assert '<html lang="sr-Latn">' in desk
+    assert '<html lang="sr-Latn">' in desk and "<h1>Članci</h1>" in desk
+    assert "0 članaka" in desk  # the three Serbian plural forms
 
 
 def test_no_back_office_page_is_cached_or_shows_drafts_to_strangers(client, make_article, staff):
