@@ -2,6 +2,7 @@
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from mlo import create_app, db
 from mlo.catalogs import files as catalogs
@@ -143,3 +145,17 @@ def sign_in(client: FlaskClient, name: str, password: str = PASSWORD) -> Any:
     return client.post(
         "/admin/login", data={"csrf_token": token, "username": name, "password": password}
     )
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app served for real (threaded werkzeug) on a free loopback port; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()

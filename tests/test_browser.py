@@ -7,18 +7,16 @@ instead when the CI environment variable is set, so CI can never skip it silentl
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
 
 from mlo import db
 from mlo.content import transfer
-from tests.conftest import running_app
+from tests.conftest import running_app, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,15 +82,8 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     """The app with two articles on a SQLite file, served on 127.0.0.1; yields its base URL."""
     with running_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}") as app:
         load_articles(app)
-        server = make_server("127.0.0.1", 0, app)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join()
-            server.server_close()
+        with serving(app) as base:
+            yield base
 
 
 def load_articles(app: Flask) -> None:

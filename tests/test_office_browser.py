@@ -1,17 +1,15 @@
 """The editors' desk in a real browser: writing in the rich-text editor, previewing,
 publishing, and two editors saving the same text (Debian's chromium, like test_browser)."""
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
 from mlo import db
 from mlo.office import accounts
-from tests.conftest import PASSWORD, running_app
+from tests.conftest import PASSWORD, running_app, serving
 from tests.test_browser import TIMEOUT_MS, browser  # noqa: F401  (the shared chromium)
 
 
@@ -24,15 +22,8 @@ def desk(tmp_path: Path) -> Iterator[str]:
             accounts.create("ed", "editor", PASSWORD)
             accounts.create("ada", "admin", PASSWORD)
             db.dbsession.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join()
-            server.server_close()
+        with serving(app) as base:
+            yield base
 
 
 def signed_in(browser: Browser, base: str, name: str) -> Page:  # noqa: F811
