@@ -214,6 +214,29 @@ def restore_revision(
     )
 
 
+def mark_up_to_date(translation: Translation, *, author: str, expected: int | None = None) -> None:
+    """Record that a translation now follows its source as it is, as a new revision (same text):
+    readers stop being told it may be outdated."""
+    source = translation.article.source
+    if source is None or source is translation:
+        raise ValueError("the source itself is always up to date")
+    number = _bump(translation, expected)
+    translation.source_revision = source.revision
+    dbsession.add(
+        Revision(
+            translation=translation,
+            number=number,
+            author=author,
+            title=translation.title,
+            slug=translation.slug,
+            summary=translation.summary,
+            body=translation.body,
+            minor=True,
+            note=f"up to date with the source's revision {source.revision}",
+        )
+    )
+
+
 def index_for_search(translation: Translation) -> None:
     """Set what the search index holds for a translation: its words folded, and exact."""
     text = f"{translation.title} {translation.summary} {plain_text(translation.body)}"

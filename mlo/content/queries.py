@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import defer, joinedload
 
-from mlo.content.models import Article, OldSlug, Translation
+from mlo.content.models import Article, OldSlug, Revision, Translation
 from mlo.db import dbsession
 from mlo.locales import CODES
 from mlo.text import dates
@@ -161,3 +161,24 @@ class Newsroom:
     def local_year(self, article: Article) -> int:
         """The newsroom-local year an article was published in (its archive year)."""
         return self.local_year_of(article.published_at)
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """A translation whose source changed after it was made: the source and when it changed."""
+
+    source: Translation
+    changed_at: datetime
+
+
+def outdated(translation: Translation) -> Outdated | None:
+    """Whether readers must be told that the original changed since this translation was made."""
+    if not translation.is_stale():
+        return None
+    source = translation.article.source
+    changed_at = dbsession.scalar(
+        select(Revision.created_at).where(
+            Revision.translation_id == source.id, Revision.number == source.changed_revision
+        )
+    )
+    return Outdated(source, changed_at or source.updated_at)

@@ -30,6 +30,7 @@ from werkzeug.security import check_password_hash
 from mlo import db, locales
 from mlo.content import operations
 from mlo.content.models import Article, ArticleRevision, Translation, utcnow
+from mlo.content.queries import outdated
 from mlo.db import dbsession
 from mlo.locales import CODES, Locale
 from mlo.office import accounts, desk
@@ -502,8 +503,48 @@ def _translation_page(
         last_author=theirs and desk.revision(theirs, theirs.revision).author,
         reading=locales.for_languages({lang}),
         busy=busy,
+        source_changes=_source_changes(current),
+        action=ActionForm(revision=current.revision if current else 0),
         state=desk.state_of(article, utcnow()),
     )
+
+
+def _source_changes(current: Translation | None) -> dict[str, Any] | None:
+    # What changed in the source since this translation was made, part by part.
+    if current is None or not current.is_stale():
+        return None
+    source = current.article.source
+    then = desk.revision(source, current.source_revision or 0)
+    old = (then.title, then.summary, then.body) if then else ("", "", "")
+    return {
+        "since": current.source_revision,
+        "now": source.revision,
+        "title": diff.words(old[0], source.title),
+        "summary": diff.words(old[1], source.summary),
+        "body": diff.html_blocks(old[2], source.body),
+    }
+
+
+@bp.post("/articles/<int:article_id>/<lang>/up-to-date")
+@requires()
+def up_to_date(article_id: int, lang: str) -> Response:
+    """The translator has followed the changed source: the translation is up to date."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    start_write()
+    article, translation = _editable(article_id, lang)
+    if translation is None or not translation.is_stale():
+        abort(404)
+    try:
+        operations.mark_up_to_date(translation, author=author(), expected=form.revision.data)
+    except operations.Conflict:
+        dbsession.rollback()
+        flash(_("Someone saved this text meanwhile: check it and try again."), "error")
+        return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+    db.commit_when_done()
+    flash(_("Marked up to date with the original."))
+    return redirect(url_for("office.translation", article_id=article_id, lang=lang))
 
 
 def _conflict_page(article: Article, lang: str, theirs: Translation, form: TranslationForm) -> str:
@@ -534,6 +575,7 @@ def preview(article_id: int, lang: str, reading: Locale) -> str:
             for other in locales.for_languages({lang})
         ],
         preview=True,
+        outdated=outdated(translation),
     )
 
 

@@ -1,11 +1,12 @@
 """Word-level differences between two texts, for revision history and edit conflicts."""
 
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from mlo.text.html import plain_text
+from mlo.text.html import blocks, plain_text
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|[^\W_]+|[^\s]")  # spaces, words, and each punctuation mark
 
 
 def words(old: str, new: str) -> list[tuple[str, str]]:
@@ -38,3 +39,31 @@ def _paragraphs(html: str) -> str:
 def changed(runs: list[tuple[str, str]]) -> bool:
     """Whether a diff has any change at all."""
     return any(kind != "same" for kind, _ in runs)
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """One block of a body in a comparison: unchanged, added, removed, or changed (words)."""
+
+    kind: str  # "same" | "added" | "removed" | "changed"
+    old: str
+    new: str
+    runs: list[tuple[str, str]]
+
+
+def html_blocks(old: str, new: str) -> list[BlockChange]:
+    """Paragraph by paragraph, what changed from one body to another; a changed paragraph
+    carries its word-level changes."""
+    before = [plain_text(html) for _, html in blocks(old)]
+    after = [plain_text(html) for _, html in blocks(new)]
+    changes: list[BlockChange] = []
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            changes += [BlockChange("same", text, text, []) for text in before[i1:i2]]
+            continue
+        paired = list(zip(before[i1:i2], after[j1:j2], strict=False)) if op == "replace" else []
+        changes += [BlockChange("changed", a, b, words(a, b)) for a, b in paired]
+        changes += [BlockChange("removed", text, "", []) for text in before[i1 + len(paired) : i2]]
+        changes += [BlockChange("added", "", text, []) for text in after[j1 + len(paired) : j2]]
+    return changes

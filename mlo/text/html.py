@@ -120,3 +120,59 @@ def removed_by_sanitize(html: str) -> list[str]:
         if (tag, name) not in _EDITOR_NOISE:
             removed.append(f"{name} on <{tag}>")
     return list(dict.fromkeys(removed))
+
+
+_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "figure"})
+
+
+class _BlockSplitter(HTMLParser):
+    """Finds the top-level blocks of sanitised HTML: their tag and where they start and end."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.blocks: list[tuple[str, int, int]] = []  # tag, start offset, end offset
+        self._open: tuple[str, int] | None = None
+        self._lines = [0]
+
+    def feed_text(self, html: str) -> None:
+        """Parse a whole fragment, keeping line offsets to turn positions into indexes."""
+        for line in html.splitlines(keepends=True):
+            self._lines.append(self._lines[-1] + len(line))
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.depth == 0 and tag in _BLOCK_TAGS:
+            self._open = (tag, self._offset())
+        if tag not in ("br", "img"):
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(0, self.depth - 1)
+        if self.depth == 0 and self._open and tag == self._open[0]:
+            end = self._offset() + len(f"</{tag}>")  # sanitised HTML writes end tags plainly
+            self.blocks.append((tag, self._open[1], end))
+            self._open = None
+
+
+def blocks(html: str) -> list[tuple[str, str]]:
+    """The top-level blocks of sanitised HTML as (tag, the block's whole HTML), in order;
+    loose text between blocks is kept as a "p"."""
+    splitter = _BlockSplitter()
+    splitter.feed_text(html)
+    found: list[tuple[str, str]] = []
+    position = 0
+    for tag, start, end in splitter.blocks:
+        loose = html[position:start].strip()
+        if loose:
+            found.append(("p", loose))
+        found.append((tag, html[start:end]))
+        position = end
+    if html[position:].strip():
+        found.append(("p", html[position:].strip()))
+    return found

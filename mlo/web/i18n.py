@@ -134,6 +134,9 @@ def init_app(app: Flask) -> None:
         script=lambda value: current_locale().text(value),
         script_html=lambda value: Markup(current_locale().html(value)),
         longdate=long_date,
+        # Numeric in Serbian (7. 2. 2023.), so it reads right inside a sentence: CLDR has no
+        # genitive month names.
+        mediumdate=lambda value: format_date(value, "medium"),
         longdatetime=lambda value: format_datetime(value, "medium"),
         localdate_iso=lambda value: dates.to_local(value, _zone()).date().isoformat(),
     )

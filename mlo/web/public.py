@@ -13,6 +13,7 @@ from flask import (
 )
 
 from mlo import search
+from mlo.content.queries import outdated
 from mlo.locales import CODES
 from mlo.text.slugs import is_slug
 from mlo.web import urls
@@ -94,6 +95,7 @@ def article(year: int, slug: str) -> Response | str | tuple[str, int]:
         translation=translation,
         year=year,
         alternates=[(locale, url) for locale, _, url in versions(translation.article)],
+        outdated=outdated(translation),
     )
 
 
