@@ -84,6 +84,12 @@ def resolve(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = site.scheme == "https"
 
 
+def catalog_folder(app: Flask) -> Path:
+    """The catalog folder the app serves: the first of BABEL_TRANSLATION_DIRECTORIES."""
+    first = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
+    return (Path(app.root_path) / first).resolve()
+
+
 def _instance_secret(path: Path) -> str:
     # Generated once and kept, so sessions survive a restart; never committed (instance/).
     if not path.exists():

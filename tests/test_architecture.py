@@ -19,9 +19,10 @@ ALLOWED = {
     "db": set(),
     "content": {"text", "locales", "db"},
     "search": {"text", "locales", "db", "content"},
-    "web": {"text", "locales", "db", "content", "search"},
-    "catalogs": {"text", "locales"},
-    "office": {"text", "locales", "db", "content", "search", "web"},
+    "web": {"text", "locales", "db", "content", "search", "config"},
+    "catalogs": {"text", "locales", "config"},
+    # The catalogs page loads the tooling when it is opened, never at start-up.
+    "office": {"text", "locales", "db", "content", "search", "web", "config", "catalogs"},
     "migrations": {"text", "db", "content", "search", "office"},
     "cli": {"db", "content", "search", "office"},
     "config": {"text"},

@@ -1,6 +1,7 @@
 """The editors' desk: who may open what, writing, publishing, revisions and lost updates."""
 
 import re
+import shutil
 import threading
 from datetime import timedelta
 
@@ -35,6 +36,7 @@ RULES = {
     "office.revision": ANYONE,
     "office.restore_revision": ANYONE,
     "office.up_to_date": ANYONE,  # the translator of that language
+    "office.catalogs": ANYONE,
     "office.unknown": ANYONE,  # any other /admin/ address: sign in first, then 404
 }
 EN = {"title": "Meeting in Belgrade", "summary": "Talks.", "body": "<p>Talks in Belgrade.</p>"}
@@ -539,3 +541,18 @@ def test_restoring_the_current_revision_changes_nothing(app, client, staff, arti
     response = client.post(f"{url}revisions/1/restore", data={"csrf_token": token, "revision": 1})
     assert response.status_code == 302
     assert "Nothing changed: no new revision." in page(client.get(url))
+
+
+def test_translators_see_the_catalogs_coverage_and_what_is_left(app, client, staff, tmp_path):
+    from mlo.catalogs import files
+
+    copy = tmp_path / "translations"
+    shutil.copytree(files.root(), copy)
+    po = files.po_path(copy, "sr_Cyrl")
+    po.write_text(po.read_text("utf-8").replace('msgstr "Новије"', 'msgstr ""'), "utf-8")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(copy)
+    sign_in(client, "tanja")
+    html = page(client.get("/admin/catalogs"))
+    assert "Still to translate in sr_Cyrl" in html and '<strong lang="en">Newer</strong>' in html
+    assert "link to the previous page of a list, which holds newer articles." in html
+    assert "TRANSLATING.md" in html

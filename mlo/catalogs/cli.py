@@ -14,14 +14,14 @@ from flask.cli import AppGroup
 
 from mlo.catalogs import files
 from mlo.catalogs.check import check
+from mlo.config import catalog_folder
 
 translate = AppGroup("translate", help="Interface catalogs: extract, update, compile, check.")
 
 
 def _translations() -> Path:
-    """The catalog folder the app serves: the first of BABEL_TRANSLATION_DIRECTORIES."""
-    first = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
-    return (Path(current_app.root_path) / first).resolve()
+    """The catalog folder the app serves."""
+    return catalog_folder(current_app)
 
 
 @contextmanager

@@ -118,6 +118,7 @@ class Entry:
     msgid: str
     context: str | None
     locations: list[str]
+    comments: list[str] = field(default_factory=list)  # the translator comments
 
 
 @dataclass(frozen=True)
@@ -497,7 +498,7 @@ def compile_all(base: Path) -> list[Written]:
 
 def _entry(message: Message) -> Entry:
     where = [f"{name}:{line}" if line else name for name, line in message.locations]
-    return Entry(_singular(message), message.context, where)
+    return Entry(_singular(message), message.context, where, list(message.auto_comments))
 
 
 def status(base: Path) -> list[Status]:

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash
 
 from mlo import db, locales
+from mlo.config import catalog_folder
 from mlo.content import operations
 from mlo.content.models import Article, ArticleRevision, Translation, utcnow
 from mlo.content.queries import outdated
@@ -647,6 +648,21 @@ def restore_revision(article_id: int, lang: str, number: int) -> Response:
     else:
         flash(_("Nothing changed: no new revision."))
     return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+
+
+@bp.get("/catalogs")
+@requires()
+def catalogs() -> str:
+    """The interface catalogs' coverage and the strings still to translate (read only: the
+    catalogs are changed with the translate commands, as TRANSLATING.md explains)."""
+    # Loaded here, for this page only: the running site does not carry the catalog tooling.
+    from mlo.catalogs import files
+
+    try:
+        report = files.status(catalog_folder(current_app))
+    except files.CatalogError as error:
+        return render_template("office/catalogs.html", report=[], error=str(error))
+    return render_template("office/catalogs.html", report=report, error=None)
 
 
 @bp.get("/<path:anything>")

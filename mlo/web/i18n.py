@@ -7,7 +7,6 @@ import gettext
 import logging
 from datetime import datetime
 from functools import cached_property
-from pathlib import Path
 
 import click
 from flask import Flask, Response, current_app, g, request
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
 from mlo import locales
+from mlo.config import catalog_folder
 from mlo.locales import Locale
 from mlo.text import dates
 from mlo.text.messages import breaks_a_page
@@ -147,8 +147,7 @@ def init_app(app: Flask) -> None:
 def _require_compiled_catalogs(app: Flask) -> None:
     # Without a compiled catalog every page of that locale would silently be in English. Only
     # the `translate` commands (which compile them) may load the app without them.
-    first = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
-    folder = (Path(app.root_path) / first).resolve()
+    folder = catalog_folder(app)
     paths = [folder / locale.gettext / "LC_MESSAGES" / "messages.mo" for locale in locales.LOCALES]
     missing = [str(path) for path in paths if not path.exists()]
     context = click.get_current_context(silent=True)
