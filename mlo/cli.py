@@ -1,4 +1,5 @@
-"""Command line: `init-db`, `db revision|upgrade`, `content import|export|demo`, `search reindex`.
+"""Command line: `init-db`, `db revision|upgrade`, `content import|export|demo|po-export|po-import`,
+`search reindex`.
 
 The catalog commands (`translate ...`) live with the catalog tooling in mlo.catalogs.
 """
@@ -28,6 +29,8 @@ search = AppGroup("search", help="The full-text index.")
 AUTHOR = "command line"
 # How long a command waits for another writer (a long import, a save) before giving up.
 COMMAND_WAIT_MS = 120_000
+# Who the revisions `content po-import` writes are by.
+PO_AUTHOR = "po-import"
 
 
 def init_app(app: Flask) -> None:
@@ -122,6 +125,70 @@ def demo_command() -> None:
         return
     data = json.loads(resources.files("mlo").joinpath("demo_content.json").read_text("utf-8"))
     _import(data, "demo content")
+
+
+@content.command("po-export")
+@click.argument("key")
+@click.argument("lang")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def po_export_command(key: str, lang: str, path: Path) -> None:
+    """Write an article's source text to a PO file, for translation into LANG."""
+    # Here, not at the top: Babel's catalog tooling stays out of the running site.
+    from mlo.content import po
+
+    article = dbsession.scalar(select(Article).where(Article.key == key))
+    if article is None:
+        raise click.ClickException(f"no article with the key {key!r}")
+    try:
+        data = po.export_po(article, lang)
+    except po.PoProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write: {error.strerror}") from None
+    source = article.translations[article.source_lang]
+    click.echo(
+        f"exported {key} ({article.source_lang}, revision {source.revision}) "
+        f"for translation into {lang} to {path}"
+    )
+
+
+@content.command("po-import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def po_import_command(path: Path) -> None:
+    """Save a translated PO file (from po-export) as a new revision of its translation."""
+    from mlo.content import po  # not at the top: see po_export_command
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot read: {error.strerror}") from None
+    db.begin_write(wait_ms=COMMAND_WAIT_MS)
+    try:
+        result = po.import_po(data, PO_AUTHOR)
+        dbsession.commit()
+    except po.PoProblem as problem:
+        dbsession.rollback()
+        raise click.ClickException(f"{path}: {problem}; nothing was imported") from None
+    except OperationalError as error:
+        dbsession.rollback()
+        raise click.ClickException(
+            f"{path}: the newsroom's database is busy ({error.orig}); nothing was imported: "
+            "run the import again in a moment"
+        ) from None
+    if result.unchanged:
+        click.echo(f"{result.key} {result.lang}: unchanged")
+        return
+    if result.confirmed:
+        click.echo(
+            f"{result.key} {result.lang}: revision {result.revision}: the same text, marked up to "
+            f"date with the source's revision {result.source_revision}"
+        )
+        return
+    click.echo(f"{result.key} {result.lang}: revision {result.revision}")
+    if result.converted:
+        click.echo(f"note: {result.key}: Serbian text entered in Latin was stored in Cyrillic")
 
 
 @content.command("delete")

@@ -37,6 +37,11 @@ RULES = {
     "office.restore_revision": ANYONE,
     "office.up_to_date": ANYONE,  # the translator of that language
     "office.catalogs": ANYONE,
+    "office.translations": ANYONE,
+    "office.submit": ANYONE,  # the translator of that language
+    "office.review": EDITORS,
+    "office.po_export": ANYONE,  # the translator of that language
+    "office.po_import": ANYONE,
     "office.unknown": ANYONE,  # any other /admin/ address: sign in first, then 404
 }
 EN = {"title": "Meeting in Belgrade", "summary": "Talks.", "body": "<p>Talks in Belgrade.</p>"}

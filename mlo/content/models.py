@@ -10,6 +10,9 @@ from mlo.db import Base
 from mlo.locales import sql_in
 
 STATUSES = ("published", "draft")
+# A translation's own way to readers: written, then ready for review, then published by an
+# editor (and live from then on; later edits need no new review).
+STATES = ("in_progress", "review", "published")
 
 
 def sql_status(column: str) -> str:
@@ -64,6 +67,7 @@ class Translation(Base):
         UniqueConstraint("article_id", "lang"),
         UniqueConstraint("lang", "slug"),
         CheckConstraint(sql_in("lang"), name="lang"),
+        CheckConstraint(f"state IN ({', '.join(map(repr, STATES))})", name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +92,11 @@ class Translation(Base):
     changed_revision: Mapped[int] = mapped_column(default=1)
     # The source translation's revision this one was translated from; None on the source.
     source_revision: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(16), default="published")
+    # The revision an editor published (readers saw it then); None if never published.
+    published_revision: Mapped[int | None]
+    # An editor's note when sending a translation back to its translator.
+    review_comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, onupdate=utcnow)
 
@@ -95,6 +104,11 @@ class Translation(Base):
     old_slugs: Mapped[list["OldSlug"]] = relationship(
         back_populates="translation", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_public(self) -> bool:
+        """Whether readers may see this translation (when its article is published)."""
+        return self.state == "published"
 
     def is_stale(self) -> bool:
         """Whether the source changed after this translation was made."""
@@ -158,3 +172,26 @@ class ArticleRevision(Base):
     note: Mapped[str] = mapped_column(String(300), default="")
 
     article: Mapped[Article] = relationship()
+
+
+class MemoryUnit(Base):
+    """Translation memory: one aligned pair of texts of a stored article, in one direction."""
+
+    __tablename__ = "memory_unit"
+    __table_args__ = (
+        CheckConstraint(sql_in("source_lang"), name="source_lang"),
+        CheckConstraint(sql_in("target_lang"), name="target_lang"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    source_lang: Mapped[str] = mapped_column(String(2))
+    target_lang: Mapped[str] = mapped_column(String(2))
+    # Plain text (tags dropped, entities decoded), Serbian in Cyrillic as stored.
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    # The source's words folded (mlo.text.words), so either script finds it. Its index (FTS5 on
+    # SQLite, a generated tsvector on PostgreSQL) belongs to mlo.content.memory.
+    source_folded: Mapped[str] = mapped_column(Text)

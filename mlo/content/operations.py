@@ -135,9 +135,11 @@ def put_translation(
     expected: int | None = None,
     minor: bool = False,
     note: str = "",
+    state: str = "published",
 ) -> bool:
     """Create or update one translation from prepared text, as a new revision; True if
-    anything changed. Conflict if `expected` is not the stored revision.
+    anything changed. Conflict if `expected` is not the stored revision. A new translation
+    starts in `state` (a translator's starts "in_progress"); an existing one keeps its state.
 
     Without a slug, a new translation's slug is made from its title, avoiding `reserved`
     (language, slug) pairs as well as every slug in the database. A minor edit (or a slug
@@ -157,6 +159,8 @@ def put_translation(
             lang=lang, title=title, summary=summary, body=body, slug=slug, revision=1
         )
         translation.changed_revision = 1
+        translation.state = state
+        translation.review_comment = ""
         source = article.translations.get(article.source_lang)
         if source is not None and lang != article.source_lang:
             translation.source_revision = source.revision
@@ -180,20 +184,62 @@ def put_translation(
             translation.old_slugs.append(OldSlug(lang=lang, slug=translation.slug))
             translation.slug = slug
     index_for_search(translation)
+    _record(
+        translation, author, note, minor or translation.changed_revision != translation.revision
+    )
+    return True
+
+
+def _record(translation: Translation, author: str, note: str, minor: bool = True) -> None:
+    # Every save is a revision: the translation as it now is, who saved it and why.
+    if translation.state == "published":  # live: this is now what readers see
+        translation.published_revision = translation.revision
     dbsession.add(
         Revision(
             translation=translation,
             number=translation.revision,
             author=author,
-            title=title,
-            slug=slug,
-            summary=summary,
-            body=body,
-            minor=minor or translation.changed_revision != translation.revision,
+            title=translation.title,
+            slug=translation.slug,
+            summary=translation.summary,
+            body=translation.body,
+            minor=minor,
             note=note,
         )
     )
-    return True
+
+
+def submit_for_review(
+    translation: Translation, *, author: str, expected: int | None = None
+) -> None:
+    """A translator's work is ready: an editor reviews it next. ValueError unless in progress."""
+    if translation.state != "in_progress":
+        raise ValueError("only a translation in progress can be sent for review")
+    _bump(translation, expected)
+    translation.state = "review"
+    _record(translation, author, "ready for review")
+
+
+def publish_translation(
+    translation: Translation, *, author: str, expected: int | None = None
+) -> None:
+    """An editor publishes a translation: readers see it (when its article is published)."""
+    if translation.state == "published":
+        raise ValueError("the translation is published already")
+    _bump(translation, expected)
+    translation.state, translation.review_comment = "published", ""
+    _record(translation, author, "published")
+
+
+def send_back(
+    translation: Translation, comment: str, *, author: str, expected: int | None = None
+) -> None:
+    """An editor returns a translation under review to its translator, saying why."""
+    if translation.state != "review":
+        raise ValueError("only a translation under review can be sent back")
+    _bump(translation, expected)
+    translation.state, translation.review_comment = "in_progress", comment
+    _record(translation, author, f"sent back: {comment}"[:300])
 
 
 def restore_revision(
@@ -220,21 +266,9 @@ def mark_up_to_date(translation: Translation, *, author: str, expected: int | No
     source = translation.article.source
     if source is None or source is translation:
         raise ValueError("the source itself is always up to date")
-    number = _bump(translation, expected)
+    _bump(translation, expected)
     translation.source_revision = source.revision
-    dbsession.add(
-        Revision(
-            translation=translation,
-            number=number,
-            author=author,
-            title=translation.title,
-            slug=translation.slug,
-            summary=translation.summary,
-            body=translation.body,
-            minor=True,
-            note=f"up to date with the source's revision {source.revision}",
-        )
-    )
+    _record(translation, author, f"up to date with the source's revision {source.revision}")
 
 
 def index_for_search(translation: Translation) -> None:

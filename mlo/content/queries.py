@@ -47,11 +47,13 @@ class Newsroom:
     now: datetime
 
     def visible(self, lang: str | None = None) -> ColumnElement[bool]:
-        """The condition for a translation a reader may see: published, not deleted, due."""
+        """The condition for a translation a reader may see: the article published, not deleted
+        and due, and the translation itself published."""
         condition = and_(
             Article.status == "published",
             Article.deleted_at.is_(None),
             Article.published_at <= self.now,
+            Translation.state == "published",
         )
         return condition if lang is None else and_(Translation.lang == lang, condition)
 

@@ -1,6 +1,7 @@
 """The back office's forms: one class a form, validation in the form (Flask-WTF, CSRF)."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -73,6 +74,12 @@ class ActionForm(FlaskForm):
     revision = IntegerField(validators=[InputRequired(), REVISION])
 
 
+class ReviewForm(ActionForm):
+    """An editor's decision on a translation under review: publish, or send back saying why."""
+
+    comment = TextAreaField(_l("What to change (sent to the translator)"), [Length(max=2000)])
+
+
 class NewArticleForm(FlaskForm):
     """Start an article: its language, title and publication time."""
 
@@ -135,3 +142,10 @@ class AccountForm(FlaskForm):
         _l("Language of the back office"),
         choices=[SelectChoice(locale.prefix, locale.label) for locale in LOCALES],
     )
+
+
+class PoUploadForm(FlaskForm):
+    """A translated PO file, back from the translator's own tool."""
+
+    # Translators: %(format)s is the file format's name, PO.
+    file = FileField(_l("Translated %(format)s file", format="PO"), validators=[FileRequired()])

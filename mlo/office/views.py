@@ -34,7 +34,7 @@ from mlo.content.models import Article, ArticleRevision, Translation, utcnow
 from mlo.content.queries import outdated
 from mlo.db import dbsession
 from mlo.locales import CODES, Locale
-from mlo.office import accounts, desk
+from mlo.office import accounts, desk, grid
 from mlo.office.auth import (
     EDITORS,
     PER_ACCOUNT,
@@ -49,6 +49,8 @@ from mlo.office.forms import (
     ActionForm,
     LoginForm,
     NewArticleForm,
+    PoUploadForm,
+    ReviewForm,
     SettingsForm,
     TranslationForm,
     language_name,
@@ -61,6 +63,8 @@ from mlo.web.urls import newsroom
 
 bp = Blueprint("office", __name__, url_prefix="/admin")
 DESK_PAGE = 25
+GRID_PAGE = 50
+MAX_PO_BYTES = 5_000_000
 SAFE_NEXT = re.compile(r"/admin/[A-Za-z0-9._~/?&=%+-]*")
 # A hash to check a password against when the user name is unknown, so that the answer takes
 # as long as for a real account and does not tell which names exist.
@@ -455,6 +459,8 @@ def translation(article_id: int, lang: str) -> Response | str | tuple[str, int]:
             author=author(),
             expected=expected,
             minor=bool(form.minor.data) and current_user.may_publish,
+            # An editor's new translation is published; a translator's waits for review.
+            state="published" if current_user.may_publish else "in_progress",
         )
         dbsession.flush()
     except operations.Conflict:
@@ -505,6 +511,7 @@ def _translation_page(
         reading=locales.for_languages({lang}),
         busy=busy,
         source_changes=_source_changes(current),
+        upload=PoUploadForm(),
         action=ActionForm(revision=current.revision if current else 0),
         state=desk.state_of(article, utcnow()),
     )
@@ -648,6 +655,168 @@ def restore_revision(article_id: int, lang: str, number: int) -> Response:
     else:
         flash(_("Nothing changed: no new revision."))
     return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+
+
+@bp.get("/translations/")
+@requires()
+def translations() -> str:
+    """What is left to translate: every article's state in each language, with counts."""
+    zone = current_app.config["NEWSROOM_TIMEZONE"]
+    mine = current_user.language_codes if not current_user.may_publish else list(CODES)
+    lang, state, year = (request.args.get(name, "") for name in ("lang", "state", "year"))
+    filters = grid.GridFilters(
+        state=state if state in grid.STATES else "",
+        langs=(lang,) if lang in mine else tuple(mine),
+        year=int(year) if year.isascii() and year.isdigit() and 1 <= int(year) <= 9998 else None,
+    )
+    if not filters.langs:
+        abort(403)  # a translator without languages has nothing to translate
+    shown = grid.grid(filters, zone, _page_number(), GRID_PAGE)
+    if shown.number > shown.pages:
+        abort(404)
+    return render_template(
+        "office/grid.html",
+        grid=shown,
+        filters=filters,
+        languages_shown=mine,
+        years=desk.years(zone),
+        states=grid.STATES,
+    )
+
+
+def _workflow(article_id: int, lang: str, change: Any, done: str) -> Response:
+    # A step of a translation's way to readers: ready for review, publish, send back.
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    start_write()
+    article, translation = _editable(article_id, lang)
+    if translation is None:
+        abort(404)
+    try:
+        change(translation, form)
+    except (operations.Conflict, ValueError):
+        dbsession.rollback()
+        flash(_("Someone saved this text meanwhile: check it and try again."), "error")
+        return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+    db.commit_when_done()
+    flash(done)
+    return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+
+
+@bp.post("/articles/<int:article_id>/<lang>/submit")
+@requires()
+def submit(article_id: int, lang: str) -> Response:
+    """The translator's work is ready for an editor's review."""
+    return _workflow(
+        article_id,
+        lang,
+        lambda t, form: operations.submit_for_review(
+            t, author=author(), expected=form.revision.data
+        ),
+        _("Sent for review. An editor publishes it or sends it back."),
+    )
+
+
+@bp.route("/articles/<int:article_id>/<lang>/review", methods=["GET", "POST"])
+@requires(*EDITORS)
+def review(article_id: int, lang: str) -> Response | str:
+    """An editor reviews a translation against what readers last saw: publish or send back."""
+    if request.method == "POST":
+        form = ReviewForm()
+        if "send_back" in request.form:
+            if not (form.comment.data or "").strip():
+                flash(_("Say what to change before sending it back."), "error")
+                return redirect(url_for("office.review", article_id=article_id, lang=lang))
+            return _workflow(
+                article_id,
+                lang,
+                lambda t, f: operations.send_back(
+                    t, f.comment.data.strip(), author=author(), expected=f.revision.data
+                ),
+                _("Sent back to the translator."),
+            )
+        return _workflow(
+            article_id,
+            lang,
+            lambda t, f: operations.publish_translation(
+                t, author=author(), expected=f.revision.data
+            ),
+            _("The translation is published."),
+        )
+    article, translation = _editable(article_id, lang)
+    if translation is None:
+        abort(404)
+    last = translation.published_revision and desk.revision(
+        translation, translation.published_revision
+    )
+    return render_template(
+        "office/review.html",
+        article=article,
+        translation=translation,
+        last=last,
+        changes={
+            "title": diff.words(last.title if last else "", translation.title),
+            "summary": diff.words(last.summary if last else "", translation.summary),
+            "body": diff.html_words(last.body if last else "", translation.body),
+        },
+        form=ReviewForm(revision=translation.revision),
+    )
+
+
+@bp.get("/articles/<int:article_id>/<lang>/po")
+@requires()
+def po_export(article_id: int, lang: str) -> Response:
+    """The article's source text for translation into `lang`, as a PO file for a CAT tool."""
+    from mlo.content import po  # Babel's PO modules load only when a PO is asked for
+
+    article, _current = _editable(article_id, lang)
+    try:
+        data = po.export_po(article, lang)
+    except po.PoProblem as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("office.translation", article_id=article_id, lang=lang))
+    name = f"{article.key}.{po.po_locale(lang)}.po"
+    return Response(
+        data,
+        mimetype="text/x-gettext-translation",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/articles/<int:article_id>/<lang>/po")
+@requires()
+def po_import(article_id: int, lang: str) -> Response:
+    """A translated PO file, saved as a new revision of this translation, or refused whole."""
+    from mlo.content import po
+
+    form = PoUploadForm()
+    back = redirect(url_for("office.translation", article_id=article_id, lang=lang))
+    if not form.validate_on_submit():
+        flash(_("Choose the translated %(format)s file first.", format="PO"), "error")
+        return back
+    data = form.file.data.read(MAX_PO_BYTES + 1)
+    start_write()
+    article, _current = _editable(article_id, lang)
+    try:
+        if len(data) > MAX_PO_BYTES:
+            raise po.PoProblem("the file is larger than any article's PO file")
+        result = po.import_po(
+            data, author(), state="published" if current_user.may_publish else "in_progress"
+        )
+        if (result.key, result.lang) != (article.key, lang):
+            raise po.PoProblem(f"this file is for {result.key} ({result.lang}), not this page")
+    except po.PoProblem as problem:
+        db.end_write()
+        # Translators: %(reason)s is the import's own explanation, in English.
+        flash(_("The file was not imported: %(reason)s", reason=str(problem)), "error")
+        return back
+    db.commit_when_done()
+    if result.revision is None:
+        flash(_("The file has the same text: nothing changed."))
+    else:
+        flash(_("Saved as revision %(number)d.", number=result.revision))
+    return back
 
 
 @bp.get("/catalogs")

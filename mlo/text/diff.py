@@ -54,8 +54,8 @@ class BlockChange:
 def html_blocks(old: str, new: str) -> list[BlockChange]:
     """Paragraph by paragraph, what changed from one body to another; a changed paragraph
     carries its word-level changes."""
-    before = [plain_text(html) for _, html in blocks(old)]
-    after = [plain_text(html) for _, html in blocks(new)]
+    before = [plain_text(block.inner) for block in blocks(old)]
+    after = [plain_text(block.inner) for block in blocks(new)]
     changes: list[BlockChange] = []
     matcher = SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

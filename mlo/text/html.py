@@ -4,6 +4,7 @@ Every body, from the editor or an import, goes through `sanitize`: bleach and an
 """
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import bleach
@@ -122,57 +123,77 @@ def removed_by_sanitize(html: str) -> list[str]:
     return list(dict.fromkeys(removed))
 
 
-_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "figure"})
+# The top-level blocks of a body: paragraphs, headings, lists, quotes, figures.
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "figure"})
+VOID_TAGS = frozenset({"br", "img"})
+_NOTHING_TO_SAY = re.compile(r"<br>|\s")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of a body: tag ("" for loose text), start tag as written, inner HTML."""
+
+    tag: str
+    start_tag: str
+    inner: str
+
+    def html(self, inner: str) -> str:
+        """This block with another inner HTML."""
+        return f"{self.start_tag}{inner}</{self.tag}>" if self.tag else inner
+
+    @property
+    def translatable(self) -> bool:
+        """Whether it has anything to translate (an empty line of the editor has not)."""
+        return bool(_NOTHING_TO_SAY.sub("", self.inner))
 
 
 class _BlockSplitter(HTMLParser):
-    """Finds the top-level blocks of sanitised HTML: their tag and where they start and end."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.source = html
+        self.line_starts = [0] + [found.end() for found in re.finditer("\n", html)]
         self.depth = 0
-        self.blocks: list[tuple[str, int, int]] = []  # tag, start offset, end offset
-        self._open: tuple[str, int] | None = None
-        self._lines = [0]
-
-    def feed_text(self, html: str) -> None:
-        """Parse a whole fragment, keeping line offsets to turn positions into indexes."""
-        for line in html.splitlines(keepends=True):
-            self._lines.append(self._lines[-1] + len(line))
-        self.feed(html)
-        self.close()
+        self.loose_from = 0
+        self.open: tuple[str, str, int] | None = None
+        self.blocks: list[Block] = []
 
     def _offset(self) -> int:
         line, column = self.getpos()
-        return self._lines[line - 1] + column
+        return self.line_starts[line - 1] + column
+
+    def _loose(self, end: int) -> None:
+        text = self.source[self.loose_from : end].strip()
+        if text:
+            self.blocks.append(Block("", "", text))
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if self.depth == 0 and tag in _BLOCK_TAGS:
-            self._open = (tag, self._offset())
-        if tag not in ("br", "img"):
-            self.depth += 1
+        if tag in VOID_TAGS:
+            return
+        if self.depth == 0 and tag in BLOCK_TAGS:
+            start, written = self._offset(), self.get_starttag_text() or f"<{tag}>"
+            self._loose(start)
+            self.open = (tag, written, start + len(written))
+        self.depth += 1
 
     def handle_endtag(self, tag: str) -> None:
-        self.depth = max(0, self.depth - 1)
-        if self.depth == 0 and self._open and tag == self._open[0]:
-            end = self._offset() + len(f"</{tag}>")  # sanitised HTML writes end tags plainly
-            self.blocks.append((tag, self._open[1], end))
-            self._open = None
+        if tag in VOID_TAGS:
+            return
+        self.depth = max(self.depth - 1, 0)
+        if self.depth == 0 and self.open is not None:
+            name, written, inner_from = self.open
+            end = self._offset()
+            self.blocks.append(Block(name, written, self.source[inner_from:end].strip()))
+            self.loose_from = self.source.index(">", end) + 1
+            self.open = None
+
+    def close(self) -> None:
+        super().close()
+        self._loose(len(self.source))
 
 
-def blocks(html: str) -> list[tuple[str, str]]:
-    """The top-level blocks of sanitised HTML as (tag, the block's whole HTML), in order;
-    loose text between blocks is kept as a "p"."""
-    splitter = _BlockSplitter()
-    splitter.feed_text(html)
-    found: list[tuple[str, str]] = []
-    position = 0
-    for tag, start, end in splitter.blocks:
-        loose = html[position:start].strip()
-        if loose:
-            found.append(("p", loose))
-        found.append((tag, html[start:end]))
-        position = end
-    if html[position:].strip():
-        found.append(("p", html[position:].strip()))
-    return found
+def blocks(body: str) -> list[Block]:
+    """The top-level blocks of a sanitized body, in order; text outside any block is a block."""
+    splitter = _BlockSplitter(body)
+    splitter.feed(body)
+    splitter.close()
+    return splitter.blocks

@@ -103,7 +103,8 @@ def _not_in_this_language(slug: str) -> Response | tuple[str, int]:
     article = urls.newsroom().find_elsewhere(slug)
     if article is None:
         abort(404)
-    if g.locale.lang in article.translations:
+    mine = article.translations.get(g.locale.lang)
+    if mine is not None and mine.is_public:
         # The reader swapped the prefix of a URL whose language we do have: go to it.
         return redirect(article_url(article.translations[g.locale.lang]), 302)
     existing = versions(article)

@@ -44,9 +44,10 @@ def article_url(
 
 def versions(article: Article) -> list[tuple[Locale, Translation, str]]:
     """Every locale that shows this (visible) article, with its translation and absolute URL."""
+    public = {lang for lang, translation in article.translations.items() if translation.is_public}
     return [
         (locale, translation, article_url(translation, locale, external=True))
-        for locale in locales.for_languages(set(article.translations))
+        for locale in locales.for_languages(public)
         for translation in [article.translations[locale.lang]]
     ]
 

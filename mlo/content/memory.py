@@ -1,0 +1,521 @@
+"""Translation memory: paragraphs translated in earlier articles, suggested for new ones.
+
+Every article with both languages is remembered as units, one per direction: its title with the
+other title, its summary with the other summary and, when both bodies have the same top-level
+block structure, each block with its counterpart. Units match on their folded words
+(mlo.text.words), so Serbian typed in Latin finds the Cyrillic memory, and the other way round.
+
+Finding candidates is the whole cost, so it happens in the database, where every worker sees the
+latest save at once: the rarest words of a paragraph are looked up in a full-text index, the
+units sharing the most (by idf) are taken, and rapidfuzz's `fuzz.ratio` scores those. The index
+is FTS5 on SQLite (one table per direction) and a generated tsvector under partial GIN indexes on
+PostgreSQL. This module owns it as mlo.search.index owns the search index: the models do not
+describe it, migrations create it with `ensure`.
+"""
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from itertools import groupby, permutations
+from typing import Protocol
+
+from flask import current_app
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from mlo.content.models import Article, MemoryUnit, Translation
+from mlo.db import dbsession
+from mlo.locales import CODES
+from mlo.text.words import folded_words
+
+# Scores below this are not worth a translator's look.
+MIN_SCORE = 70
+# Rarest words looked up per paragraph, and how many postings (units holding them) at most:
+# fewer words miss near-duplicates whose rare words were changed, more cost time.
+MAX_WORDS = 12
+MIN_WORDS = 1
+MAX_POSTINGS = 5_000
+# Units sharing the most rare words that are scored with fuzz.ratio, per paragraph.
+CANDIDATES = 100
+# How long a worker trusts the word counts it read (seconds).
+COUNTS_SECONDS = 600.0
+# Both directions of every pair of languages: (source, target).
+DIRECTIONS: tuple[tuple[str, str], ...] = tuple(permutations(CODES, 2))
+
+_UNITS = MemoryUnit.__table__
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A remembered translation of a text like the one being translated."""
+
+    source_text: str
+    target_text: str  # as stored: Serbian in Cyrillic
+    score: int  # fuzz.ratio of the folded texts, rounded down: 100 only when they are equal
+    article_id: int
+
+
+class _Texts(Protocol):
+    title: str
+    summary: str
+    body: str
+
+
+# ---------------------------------------------------------------------------------------------
+# What is remembered
+
+
+# Top-level blocks: two bodies align when they have these in the same order.
+_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "figure"})
+_VOID = frozenset({"br", "img"})
+# Inside a block these separate words, as in mlo.text.html.plain_text.
+_BREAKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "figcaption", "br", "ul", "ol"})
+_LOOSE = "#text"  # text or inline elements outside any block
+
+
+class _Blocks(HTMLParser):
+    """Splits sanitised HTML into its top-level blocks: (tag, text parts)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, list[str]]] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.depth == 0:
+            if tag in _BLOCK_TAGS:
+                self.blocks.append((tag, []))
+            elif tag in _VOID:
+                # A line break or image between blocks is no block of its own.
+                if self.blocks and self.blocks[-1][0] == _LOOSE:
+                    self.blocks[-1][1].append(" ")
+                return
+            else:
+                self._loose()
+        elif tag in _BREAKS:
+            self.blocks[-1][1].append(" ")
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth and tag in _BREAKS:
+            self.blocks[-1][1].append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0:
+            if not data.strip():
+                return
+            self._loose()
+        self.blocks[-1][1].append(data)
+
+    def _loose(self) -> None:
+        if not self.blocks or self.blocks[-1][0] != _LOOSE:
+            self.blocks.append((_LOOSE, []))
+
+
+def blocks(html: str) -> list[tuple[str, str]]:
+    """The top-level blocks of sanitised HTML: (tag, plain text), in order."""
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return [(tag, " ".join("".join(parts).split())) for tag, parts in parser.blocks]
+
+
+def segments(title: str, summary: str, body: str) -> list[str]:
+    """The texts of a translation as the memory pairs them: title, summary, each body block."""
+    return [title, summary, *(block for _, block in blocks(body))]
+
+
+def aligned(source: _Texts, target: _Texts) -> list[tuple[str, str]]:
+    """The (source, target) text pairs of two translations of one article: title, summary, and
+    the body blocks if both bodies have the same block structure; empty texts left out."""
+    found = [(source.title, target.title), (source.summary, target.summary)]
+    source_blocks, target_blocks = blocks(source.body), blocks(target.body)
+    if [tag for tag, _ in source_blocks] == [tag for tag, _ in target_blocks]:
+        found += [(a, b) for (_, a), (_, b) in zip(source_blocks, target_blocks, strict=True)]
+    return [(a, b) for a, b in found if a.strip() and b.strip()]
+
+
+def unit_rows(article_id: int, translations: Mapping[str, _Texts]) -> list[dict[str, object]]:
+    """The memory units of one article's translations (by language), as rows to insert."""
+    rows: list[dict[str, object]] = []
+    for source, target in DIRECTIONS:
+        if source not in translations or target not in translations:
+            continue
+        for source_text, target_text in aligned(translations[source], translations[target]):
+            folded = folded_words(source_text)
+            if folded:
+                rows.append(
+                    {
+                        "article_id": article_id,
+                        "source_lang": source,
+                        "target_lang": target,
+                        "source_text": source_text,
+                        "target_text": target_text,
+                        "source_folded": folded,
+                    }
+                )
+    return rows
+
+
+def remember(article: Article) -> int:
+    """Replace an article's memory units with those of its stored translations (none while it
+    is in the trash); how many it has now. Adds and flushes, like the operations."""
+    if article.id is None:
+        dbsession.flush()
+    dbsession.execute(
+        delete(MemoryUnit)
+        .where(MemoryUnit.article_id == article.id)
+        .execution_options(synchronize_session=False)
+    )
+    rows = [] if article.deleted_at is not None else unit_rows(article.id, article.translations)
+    if rows:
+        dbsession.execute(insert(MemoryUnit), rows)
+    return len(rows)
+
+
+def rebuild_all(connection: Connection | Session | None = None) -> int:
+    """Remember every article again, from scratch (on `connection`, by default the session's);
+    how many units there are."""
+    bind = dbsession if connection is None else connection
+    translation, article = Translation.__table__, Article.__table__
+    bind.execute(delete(_UNITS))
+    texts = bind.execute(
+        select(
+            translation.c.article_id,
+            translation.c.lang,
+            translation.c.title,
+            translation.c.summary,
+            translation.c.body,
+        )
+        .join(article, article.c.id == translation.c.article_id)
+        .where(article.c.deleted_at.is_(None))
+        .order_by(translation.c.article_id)
+    ).all()
+    count, batch = 0, []
+    for article_id, rows in groupby(texts, key=lambda row: row.article_id):
+        batch += unit_rows(article_id, {row.lang: row for row in rows})
+        if len(batch) >= 5000:
+            bind.execute(insert(_UNITS), batch)
+            count, batch = count + len(batch), []
+    if batch:
+        bind.execute(insert(_UNITS), batch)
+    return count + len(batch)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions
+
+
+def suggest(
+    source_texts: Sequence[str],
+    source_lang: str,
+    target_lang: str,
+    exclude_article: int | None = None,
+    limit: int = 3,
+) -> list[list[Suggestion]]:
+    """For each text, up to `limit` remembered translations into `target_lang` of similar
+    texts (score 70 or more), best first; units of `exclude_article` are left out."""
+    if (source_lang, target_lang) not in DIRECTIONS:
+        raise ValueError(f"no translation memory from {source_lang!r} to {target_lang!r}")
+    queries = [folded_words(source) for source in source_texts]
+    counts = _counts(source_lang, target_lang)
+    chosen = [_rarest(sorted(set(query.split())), counts) for query in queries]
+    if dbsession.get_bind().dialect.name == "postgresql":
+        candidates = _postgresql_candidates(chosen, source_lang, target_lang, exclude_article)
+    else:
+        candidates = _sqlite_candidates(chosen, source_lang, target_lang, exclude_article)
+    ranked = []
+    for query, found in zip(queries, candidates, strict=True):
+        hits = process.extract(
+            query, found, scorer=fuzz.ratio, processor=None, score_cutoff=MIN_SCORE, limit=None
+        )
+        # Equal scores: the most recently remembered first.
+        ranked.append(sorted(((score, unit) for _, score, unit in hits), reverse=True))
+    return _suggestions(ranked, limit)
+
+
+def _suggestions(ranked: list[list[tuple[float, int]]], limit: int) -> list[list[Suggestion]]:
+    wanted = sorted({unit for hits in ranked for _, unit in hits[: limit * 4]})
+    units = {}
+    if wanted:
+        rows = dbsession.execute(
+            select(
+                _UNITS.c.id, _UNITS.c.article_id, _UNITS.c.source_text, _UNITS.c.target_text
+            ).where(_UNITS.c.id.in_(wanted))
+        )
+        units = {row.id: row for row in rows}
+    result = []
+    for hits in ranked:
+        suggestions: list[Suggestion] = []
+        seen: set[str] = set()
+        for score, unit_id in hits:
+            unit = units.get(unit_id)
+            # The same translation remembered from several articles is one suggestion.
+            if unit is None or unit.target_text in seen:
+                continue
+            seen.add(unit.target_text)
+            suggestions.append(
+                Suggestion(unit.source_text, unit.target_text, int(score), unit.article_id)
+            )
+            if len(suggestions) == limit:
+                break
+        result.append(suggestions)
+    return result
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """How many units of one direction hold each word, as a worker last read it."""
+
+    units: float  # all units (an estimate, for the words' idf)
+    words: Mapping[str, float]  # the words it lists
+    unlisted: float  # the estimate for any other word: rarer than those listed
+    read_at: float  # time.monotonic()
+
+    def of(self, word: str) -> float:
+        """How many units hold `word` (estimated)."""
+        return self.words.get(word, self.unlisted)
+
+    def weight(self, word: str) -> float:
+        """The word's inverse document frequency."""
+        return max(math.log((self.units + 1) / self.of(word)), 0.01)
+
+
+def _counts(source: str, target: str) -> _Counts:
+    # Read once per worker and direction, then again after COUNTS_SECONDS: the counts only
+    # choose which words to look up, so their lag may cost a little time, never a current unit.
+    cache = current_app.extensions.setdefault("mlo.memory.counts", {})
+    counts = cache.get((source, target))
+    if counts is None or time.monotonic() - counts.read_at > COUNTS_SECONDS:
+        if dbsession.get_bind().dialect.name == "postgresql":
+            counts = _postgresql_counts()
+        else:
+            counts = _sqlite_counts(source, target)
+        cache[(source, target)] = counts
+    return counts
+
+
+def _sqlite_counts(source: str, target: str) -> _Counts:
+    # Reading the vocabulary costs about 0.3 s for 200,000 units: far too slow for every
+    # request, word by word too (the count walks the word's whole list).
+    table = _fts_table(source, target)
+    vocabulary = text(f"SELECT term, doc FROM {table}_vocab WHERE doc > 1")
+    words = {term: float(doc) for term, doc in dbsession.execute(vocabulary)}
+    units = dbsession.scalar(select(_UNITS.c.id).order_by(_UNITS.c.id.desc()).limit(1)) or 0
+    return _Counts(float(units), words, 1.0, time.monotonic())
+
+
+def _postgresql_counts() -> _Counts:
+    # The planner's statistics (ANALYZE, which autovacuum runs) list the most common words
+    # and the share of rows holding each; any other word is in fewer than the least of those.
+    row = dbsession.execute(
+        text(
+            "SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS shares, "
+            "(SELECT reltuples FROM pg_class WHERE oid = 'memory_unit'::regclass) AS units "
+            "FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'memory_unit' "
+            "AND attname = 'search_vector'"
+        )
+    ).first()
+    if row is None or not row.words:
+        return _Counts(0.0, {}, 1.0, time.monotonic())
+    units = max(float(row.units), 1.0)
+    shares = row.shares[: len(row.words)]  # then come their minimum, maximum and null share
+    words = {word: share * units for word, share in zip(row.words, shares, strict=True)}
+    return _Counts(units, words, min(shares) * units / 2, time.monotonic())
+
+
+def _rarest(words: list[str], counts: _Counts) -> list[tuple[str, float]]:
+    # The words held by the fewest units first (of equals, the longest), while the units to
+    # read stay few: each word's weight is its idf.
+    chosen: list[tuple[str, float]] = []
+    total = 0.0
+    for word in sorted(words, key=lambda w: (counts.of(w), -len(w), w))[:MAX_WORDS]:
+        if len(chosen) >= MIN_WORDS and total + counts.of(word) > MAX_POSTINGS:
+            break
+        chosen.append((word, counts.weight(word)))
+        total += counts.of(word)
+    return chosen
+
+
+def _sqlite_candidates(
+    chosen: list[list[tuple[str, float]]], source: str, target: str, exclude: int | None
+) -> list[dict[int, str]]:
+    table = _fts_table(source, target)
+    found = []
+    for words in chosen:
+        if not words:
+            found.append({})
+            continue
+        values: dict[str, object] = {"k": CANDIDATES}
+        parts = []
+        for number, (word, weight) in enumerate(words):
+            parts.append(
+                f"SELECT rowid AS id, :w{number} AS weight "
+                f"FROM {table} WHERE {table} MATCH :t{number}"
+            )
+            values[f"w{number}"], values[f"t{number}"] = weight, f'"{word}"'
+        excluded = ""
+        if exclude is not None:
+            excluded = "WHERE id NOT IN (SELECT id FROM memory_unit WHERE article_id = :exclude)"
+            values["exclude"] = exclude
+        # Each word's units counted in SQL: FTS5 without positions cannot say which words of
+        # an OR matched, and bm25 over every match costs five times as much.
+        query = text(
+            "SELECT u.id, u.source_folded FROM (SELECT id, sum(weight) AS score FROM ("
+            + " UNION ALL ".join(parts)
+            + f") {excluded} GROUP BY id ORDER BY score DESC, id DESC LIMIT :k) AS c "
+            "JOIN memory_unit AS u ON u.id = c.id"
+        )
+        found.append(dict(dbsession.execute(query, values).all()))
+    return found
+
+
+def _postgresql_candidates(
+    chosen: list[list[tuple[str, float]]], source: str, target: str, exclude: int | None
+) -> list[dict[int, str]]:
+    found = []
+    for words in chosen:
+        if not words:
+            found.append({})
+            continue
+        values: dict[str, object] = {"query": " | ".join(w for w, _ in words), "k": CANDIDATES}
+        excluded = ""
+        if exclude is not None:
+            excluded = "AND article_id <> :exclude"
+            values["exclude"] = exclude
+        query = text(
+            "SELECT id, source_folded FROM memory_unit, to_tsquery('simple', :query) AS q "
+            # The direction as literals, so that even a generic plan uses its partial index.
+            f"WHERE search_vector @@ q AND {_direction_where('memory_unit', source, target)} "
+            f"{excluded} ORDER BY ts_rank(search_vector, q) DESC, id DESC LIMIT :k"
+        )
+        found.append(dict(dbsession.execute(query, values).all()))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+def _fts_table(source: str, target: str) -> str:
+    # Named under translation_fts: autogenerated migrations and the schema test leave the
+    # dialect-specific index objects alone by that prefix (mlo.search.index.is_index_object).
+    return f"translation_fts_memory_{source}_{target}"
+
+
+def _direction_where(row: str, source: str, target: str) -> str:
+    return f"{row}.source_lang = '{source}' AND {row}.target_lang = '{target}'"
+
+
+def _sqlite_ddl(source: str, target: str) -> tuple[str, ...]:
+    table = _fts_table(source, target)
+    new, old = _direction_where("new", source, target), _direction_where("old", source, target)
+    insert_new = f"INSERT INTO {table}(rowid, source_folded) SELECT new.id, new.source_folded"
+    delete_old = (
+        f"INSERT INTO {table}({table}, rowid, source_folded) "
+        "SELECT 'delete', old.id, old.source_folded"
+    )
+    return (
+        # Contentless (the text is in memory_unit), no positions or sizes: only which units
+        # hold a word is ever asked. The text is folded already: no diacritics to remove.
+        f"CREATE VIRTUAL TABLE {table} USING fts5(source_folded, content='', detail='none', "
+        "columnsize=0, tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE VIRTUAL TABLE {table}_vocab USING fts5vocab({table}, 'row')",
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON memory_unit WHEN {new} BEGIN {insert_new}; END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON memory_unit WHEN {old} BEGIN {delete_old}; END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON memory_unit BEGIN "
+        f"{delete_old} WHERE {old}; {insert_new} WHERE {new}; END",
+    )
+
+
+def _sqlite_objects() -> set[str]:
+    return {
+        f"{_fts_table(s, t)}{suffix}"
+        for s, t in DIRECTIONS
+        for suffix in ("", "_vocab", "_ai", "_ad", "_au")
+    }
+
+
+POSTGRES_COLUMN = (
+    "ALTER TABLE memory_unit ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('simple'::regconfig, source_folded)) STORED"
+)
+
+
+def _postgres_index(source: str, target: str) -> tuple[str, str]:
+    name = f"ix_memory_unit_search_vector_{source}_{target}"
+    return name, (
+        f"CREATE INDEX {name} ON memory_unit USING gin (search_vector) "
+        f"WHERE {_direction_where('memory_unit', source, target)}"
+    )
+
+
+def ensure(connection: Connection) -> bool:
+    """Create the memory's index if any part of it is missing, and fill it; True if it had to."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        found = connection.scalars(
+            text("SELECT name FROM sqlite_master WHERE name LIKE 'translation_fts_memory%'")
+        )
+        if _sqlite_objects() <= set(found):
+            return False
+        for source, target in DIRECTIONS:
+            table = _fts_table(source, target)
+            for suffix in ("_ai", "_ad", "_au"):
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {table}{suffix}"))
+            for name in (f"{table}_vocab", table):
+                connection.execute(text(f"DROP TABLE IF EXISTS {name}"))
+            for statement in _sqlite_ddl(source, target):
+                connection.execute(text(statement))
+        rebuild_index(connection)
+        return True
+    if dialect == "postgresql":
+        present = set(
+            connection.scalars(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND table_name = 'memory_unit' "
+                    "UNION ALL SELECT indexname FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND tablename = 'memory_unit'"
+                )
+            )
+        )
+        indexes = [_postgres_index(source, target) for source, target in DIRECTIONS]
+        missing = "search_vector" not in present
+        if missing:
+            connection.execute(text(POSTGRES_COLUMN))
+        for name, statement in indexes:
+            if missing or name not in present:
+                connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+                connection.execute(text(statement))
+                missing = True
+        return missing
+    return False
+
+
+def rebuild_index(connection: Connection) -> None:
+    """Fill the index again from the stored units (PostgreSQL's is always current)."""
+    if connection.dialect.name != "sqlite":
+        return
+    for source, target in DIRECTIONS:
+        table = _fts_table(source, target)
+        connection.execute(text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
+        connection.execute(
+            text(
+                f"INSERT INTO {table}(rowid, source_folded) SELECT id, source_folded "
+                "FROM memory_unit WHERE source_lang = :source AND target_lang = :target"
+            ),
+            {"source": source, "target": target},
+        )
+
+
+def is_index_object(name: str | None) -> bool:
+    """Whether a table, column or index name belongs to the memory's index (not the models)."""
+    return bool(name) and (name.startswith("translation_fts_memory") or "search_vector" in name)
