@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from mlo import db
+from mlo.content import transfer
 from mlo.office import accounts
 from tests.conftest import PASSWORD, running_app, serving
 from tests.test_browser import TIMEOUT_MS, browser  # noqa: F401  (the shared chromium)
@@ -92,3 +93,73 @@ def test_the_second_of_two_editors_gets_the_merge_page(browser: Browser, desk: s
     second.keyboard.type(" Words of the first editor.")
     second.get_by_role("button", name="Save the merged text").click()
     expect(second.get_by_role("status")).to_contain_text("Saved as revision 3.")
+
+
+def test_a_translator_follows_a_changed_original_with_the_memory(
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    with running_app(f"sqlite:///{tmp_path / 'memory.sqlite3'}") as app:
+        with app.app_context():
+            db.begin_write()
+            accounts.create("tanja", "translator", PASSWORD, "sr")
+            zone = app.config["NEWSROOM_TIMEZONE"]
+            transfer.import_document(
+                [
+                    {
+                        "key": "earlier",
+                        "published": "2023-01-10",
+                        "translations": {
+                            "en": {"title": "Earlier", "body": "<p>Forty cadets visited Niš.</p>"},
+                            "sr": {
+                                "title": "Раније",
+                                "body": "<p>Четрдесет кадета посетило је Ниш.</p>",
+                            },
+                        },
+                    },
+                    {
+                        "key": "visit",
+                        "published": "2023-05-10",
+                        "translations": {
+                            "en": {"title": "Visit", "body": "<p>Cadets visited Niš.</p>"},
+                            "sr": {"title": "Посета", "body": "<p>Кадети су посетили Ниш.</p>"},
+                        },
+                    },
+                ],
+                zone,
+            )
+            # The English original changes; the Serbian translation is now outdated.
+            transfer.import_document(
+                [
+                    {
+                        "key": "visit",
+                        "published": "2023-05-10",
+                        "translations": {
+                            "en": {"title": "Visit", "body": "<p>Forty cadets visited Niš.</p>"}
+                        },
+                    }
+                ],
+                zone,
+            )
+            db.dbsession.commit()
+        with serving(app) as base:
+            public = f"{base}/sr-cyrl/news/2023/poseta/"
+            page = signed_in(browser, base, "tanja")
+            page.get_by_role("link", name="Translations").click()
+            outdated = page.get_by_role("link", name="outdated", exact=True)
+            expect(outdated).to_have_count(1)
+            outdated.click()
+            expect(page.locator(".source-changes li.changed")).to_contain_text("Forty")
+            expect(page.locator(".source-changes li.changed ins")).to_have_text("Forty cadets")
+            memory = page.locator("section.memory")
+            expect(memory).to_contain_text("Четрдесет кадета посетило је Ниш.")
+            memory.get_by_role("button", name="Use").first.click()
+            expect(page.locator(".ql-editor")).to_have_text("Четрдесет кадета посетило је Ниш.")
+            page.get_by_role("button", name="Save", exact=True).click()
+            expect(page.get_by_role("status")).to_contain_text("Saved as revision 2.")
+            page.get_by_role("button", name="Mark up to date").click()
+            expect(page.get_by_role("status")).to_contain_text("Marked up to date")
+            reader = browser.new_page()
+            reader.goto(public)
+            expect(reader.locator(".body")).to_have_text("Четрдесет кадета посетило је Ниш.")
+            expect(reader.locator(".outdated")).to_have_count(0)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from mlo.content import memory
 from mlo.content.models import Article, ArticleRevision, OldSlug, Revision, Translation
 from mlo.db import dbsession
 from mlo.locales import BY_CODE
@@ -184,6 +185,7 @@ def put_translation(
             translation.old_slugs.append(OldSlug(lang=lang, slug=translation.slug))
             translation.slug = slug
     index_for_search(translation)
+    memory.remember(article)
     _record(
         translation, author, note, minor or translation.changed_revision != translation.revision
     )

@@ -29,7 +29,7 @@ from werkzeug.security import check_password_hash
 
 from mlo import db, locales
 from mlo.config import catalog_folder
-from mlo.content import operations
+from mlo.content import memory, operations
 from mlo.content.models import Article, ArticleRevision, Translation, utcnow
 from mlo.content.queries import outdated
 from mlo.db import dbsession
@@ -56,7 +56,7 @@ from mlo.office.forms import (
     language_name,
 )
 from mlo.text import dates, diff, translit
-from mlo.text.html import removed_by_sanitize
+from mlo.text.html import blocks, plain_text, removed_by_sanitize
 from mlo.text.slugs import slugify
 from mlo.web.i18n import _, visitor_locale
 from mlo.web.urls import newsroom
@@ -511,10 +511,37 @@ def _translation_page(
         reading=locales.for_languages({lang}),
         busy=busy,
         source_changes=_source_changes(current),
+        suggestions=_suggestions(article, lang),
+        memory_tags=[block.tag or "p" for block in blocks(article.source.body)]
+        if article.source
+        else [],
         upload=PoUploadForm(),
         action=ActionForm(revision=current.revision if current else 0),
         state=desk.state_of(article, utcnow()),
     )
+
+
+def _suggestions(article: Article, lang: str) -> list[dict[str, Any]]:
+    # For each part of the source: up to three translations of similar texts from the memory.
+    source = article.source
+    if source is None or source.lang == lang:
+        return []
+    parts = [("title", source.title), ("summary", source.summary)]
+    parts += [
+        (f"body/{index}", plain_text(block.inner))
+        for index, block in enumerate(blocks(source.body))
+    ]
+    found = memory.suggest([text for _, text in parts], source.lang, lang, article.id)
+    return [
+        {
+            "part": part,
+            "text": text,
+            "suggestions": hits,
+            "exact": any(hit.score == 100 for hit in hits),
+        }
+        for (part, text), hits in zip(parts, found, strict=True)
+        if text.strip()
+    ]
 
 
 def _source_changes(current: Translation | None) -> dict[str, Any] | None:

@@ -141,6 +141,11 @@
       }
     });
 
+    // Another script (the translation memory) changed the HTML: show it in the editor.
+    textarea.addEventListener("mlo:replace", () => {
+      quill.setContents(htmlToDelta(quill, textarea.value), "user");
+    });
+
     const form = textarea.form;
     if (form) {
       form.addEventListener("submit", (event) => {
