@@ -1,5 +1,7 @@
 """Freshness: a changed original makes its translation outdated, and readers are told."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -13,8 +15,8 @@ EN = {"title": "Cadets in Niš", "summary": "A visit.", "body": "<p>Cadets visit
 SR = {"title": "Кадети у Нишу", "summary": "Посета.", "body": "<p>Кадети су посетили Ниш.</p>"}
 NOTICE = {
     "en": "This translation may not include the changes yet.",
-    "sr-cyrl": "Овај превод можда још не садржи те измене.",
-    "sr-latn": "Ovaj prevod možda još ne sadrži te izmene.",
+    "sr-cyrl": "— овај превод можда још не садржи те измене.",
+    "sr-latn": "— ovaj prevod možda još ne sadrži te izmene.",
 }
 PAGES = {"en": "/en/news/2023/cadets-in-nis/", "sr": "/{prefix}/news/2023/kadeti-u-nisu/"}
 
@@ -93,3 +95,10 @@ def test_the_translator_sees_what_changed_and_marks_it_up_to_date(app, client, m
     assert "The original changed" not in client.get(f"/admin/articles/{article_id}/sr/").get_data(
         as_text=True
     )
+
+
+def test_the_notice_reads_as_one_sentence(client, make_article):
+    make_article(key="cadets", published="2023-05-10", en=EN, sr=SR)
+    make_article(key="cadets", published="2023-05-10", en={**EN, "body": "<p>Forty.</p>"})
+    notice = shown(client, "sr-latn").split('class="outdated"')[1].split("</p>")[0]
+    assert ".." not in notice and re.search(r"ažuriran je \d+\. \d+\. \d{4}\. — ovaj", notice)

@@ -34,10 +34,11 @@ from mlo.text.words import folded_words
 # Scores below this are not worth a translator's look.
 MIN_SCORE = 70
 # Rarest words looked up per paragraph, and how many postings (units holding them) at most:
-# fewer words miss near-duplicates whose rare words were changed, more cost time.
+# fewer words miss near-duplicates whose rare words were changed, more cost time. SQLite
+# reads and counts every posting; PostgreSQL only merges them in its index (reading a row
+# is what costs there, and only rows holding two of the words are read).
 MAX_WORDS = 12
-MIN_WORDS = 1
-MAX_POSTINGS = 5_000
+MAX_POSTINGS = {"sqlite": 5_000, "postgresql": 50_000}
 # Units sharing the most rare words that are scored with fuzz.ratio, per paragraph.
 CANDIDATES = 100
 # How long a worker trusts the word counts it read (seconds).
@@ -226,8 +227,10 @@ def suggest(
         raise ValueError(f"no translation memory from {source_lang!r} to {target_lang!r}")
     queries = [folded_words(source) for source in source_texts]
     counts = _counts(source_lang, target_lang)
-    chosen = [_rarest(sorted(set(query.split())), counts) for query in queries]
-    if dbsession.get_bind().dialect.name == "postgresql":
+    dialect = dbsession.get_bind().dialect.name
+    budget = MAX_POSTINGS.get(dialect, MAX_POSTINGS["sqlite"])
+    chosen = [_rarest(sorted(set(query.split())), counts, budget) for query in queries]
+    if dialect == "postgresql":
         candidates = _postgresql_candidates(chosen, source_lang, target_lang, exclude_article)
     else:
         candidates = _sqlite_candidates(chosen, source_lang, target_lang, exclude_article)
@@ -331,13 +334,13 @@ def _postgresql_counts() -> _Counts:
     return _Counts(units, words, min(shares) * units / 2, time.monotonic())
 
 
-def _rarest(words: list[str], counts: _Counts) -> list[tuple[str, float]]:
+def _rarest(words: list[str], counts: _Counts, budget: float) -> list[tuple[str, float]]:
     # The words held by the fewest units first (of equals, the longest), while the units to
     # read stay few: each word's weight is its idf.
     chosen: list[tuple[str, float]] = []
     total = 0.0
     for word in sorted(words, key=lambda w: (counts.of(w), -len(w), w))[:MAX_WORDS]:
-        if len(chosen) >= MIN_WORDS and total + counts.of(word) > MAX_POSTINGS:
+        if chosen and total + counts.of(word) > budget:
             break
         chosen.append((word, counts.weight(word)))
         total += counts.of(word)
@@ -385,7 +388,7 @@ def _postgresql_candidates(
         if not words:
             found.append({})
             continue
-        values: dict[str, object] = {"query": " | ".join(w for w, _ in words), "k": CANDIDATES}
+        values: dict[str, object] = {"query": _at_least_two([w for w, _ in words]), "k": CANDIDATES}
         excluded = ""
         if exclude is not None:
             excluded = "AND article_id <> :exclude"
@@ -398,6 +401,17 @@ def _postgresql_candidates(
         )
         found.append(dict(dbsession.execute(query, values).all()))
     return found
+
+
+def _at_least_two(words: list[str]) -> str:
+    # A tsquery for the units holding two of the words (one of the three rarest and any other,
+    # or two of those three), evaluated inside the GIN index: only those rows are read, and
+    # reading rows is what costs (any single word would match thousands of them).
+    if len(words) <= 3:
+        return " | ".join(words)
+    rarest, others = words[:3], words[3:]
+    pairs = [f"{a} & {b}" for number, a in enumerate(rarest) for b in rarest[number + 1 :]]
+    return " | ".join([f"({' | '.join(rarest)}) & ({' | '.join(others)})", *pairs])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,11 +463,17 @@ POSTGRES_COLUMN = (
 )
 
 
+# The most common words and their shares, for 10,000 words rather than 1,000: which words of a
+# paragraph are rare is read from there (see _postgresql_counts).
+POSTGRES_STATISTICS = "ALTER TABLE memory_unit ALTER COLUMN search_vector SET STATISTICS 1000"
+
+
 def _postgres_index(source: str, target: str) -> tuple[str, str]:
     name = f"ix_memory_unit_search_vector_{source}_{target}"
     return name, (
         f"CREATE INDEX {name} ON memory_unit USING gin (search_vector) "
-        f"WHERE {_direction_where('memory_unit', source, target)}"
+        # Without the pending list of fast updates, which every query would read whole.
+        f"WITH (fastupdate = off) WHERE {_direction_where('memory_unit', source, target)}"
     )
 
 
@@ -491,6 +511,7 @@ def ensure(connection: Connection) -> bool:
         missing = "search_vector" not in present
         if missing:
             connection.execute(text(POSTGRES_COLUMN))
+            connection.execute(text(POSTGRES_STATISTICS))
         for name, statement in indexes:
             if missing or name not in present:
                 connection.execute(text(f"DROP INDEX IF EXISTS {name}"))

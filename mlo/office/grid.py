@@ -15,6 +15,8 @@ from mlo.db import dbsession
 from mlo.text import dates
 
 STATES = ("missing", "in_progress", "review", "outdated", "up_to_date")
+# A cell of the article's own language holds the original: no state of translation.
+ORIGINAL = "original"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ def _cells(lang: str, zone: str, year: int | None) -> Select:
     """(article id, state) for every article that is not deleted, in one language."""
     mine, source = aliased(Translation), aliased(Translation)
     state = case(
+        (and_(mine.id.is_not(None), mine.lang == Article.source_lang), "original"),
         (mine.id.is_(None), "missing"),
         (mine.state == "in_progress", "in_progress"),
         (mine.state == "review", "review"),
@@ -75,7 +78,8 @@ def grid(filters: GridFilters, zone: str, number: int, size: int) -> Grid:
         for state, count in dbsession.execute(
             select(cells.c.state, func.count()).group_by(cells.c.state)
         ):
-            counts[state] += count
+            if state in counts:
+                counts[state] += count
     chosen = [
         select(cells.c.article_id).where(cells.c.state == filters.state)
         if filters.state

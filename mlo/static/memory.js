@@ -1,5 +1,7 @@
 // Translation memory: a suggestion goes into the title, the summary, or its paragraph of the
-// text, keeping the source's block structure; one click inserts every 100% match.
+// text, keeping the source's block structure; one click inserts every 100% match. Text the
+// translator wrote is never replaced: where the paragraph already has words, the suggestion
+// comes in as a new paragraph just before it.
 (() => {
   "use strict";
 
@@ -17,7 +19,12 @@
     for (let missing = body.children.length; missing <= index; missing += 1) {
       body.append(doc.createElement(tags[missing] || "p"));
     }
-    const block = body.children[index];
+    let block = body.children[index];
+    if (block.textContent.trim() !== "") {
+      const fresh = doc.createElement(tags[index] || "p");
+      block.before(fresh);
+      block = fresh;
+    }
     if (block.tagName === "UL" || block.tagName === "OL") {
       block.replaceChildren(doc.createElement("li"));
       block.firstChild.textContent = text;
@@ -34,8 +41,9 @@
     const section = button.closest("section.memory");
     const tags = section ? section.dataset.tags.split(",") : [];
     const chosen = button.dataset.memory === "all"
-      ? [...section.querySelectorAll("button[data-memory-score='100']")]
+      ? [...section.querySelectorAll("button[data-memory-score='100'][data-best]")]
       : [button];
-    chosen.forEach((one) => useSuggestion(one, tags));
+    // The last paragraphs first, so that an inserted one does not move those still to come.
+    chosen.reverse().forEach((one) => useSuggestion(one, tags));
   });
 })();
