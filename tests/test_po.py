@@ -250,3 +250,27 @@ def test_export_explains_what_it_cannot_do(runner, make_article, interview, tmp_
         result = runner.invoke(args=["content", "po-export", *args, path])
         assert result.exit_code != 0 and message in result.output, result.output
     assert not (tmp_path / "x.po").exists()
+
+
+def test_a_paragraph_added_to_the_original_keeps_the_rest_of_the_translation(
+    app, runner, make_article, tmp_path
+):
+    en = {"title": "Visit", "body": "<p>One.</p><p>Two.</p><p>Three.</p>"}
+    sr = {"title": "Посета", "body": "<p>Један.</p><p>Два.</p><p>Три.</p>"}
+    make_article(key="visit", published="2023-05-10", en=en, sr=sr)
+    changed = {**en, "body": "<p>One.</p><p>New.</p><p>Two, changed.</p><p>Three.</p>"}
+    make_article(key="visit", published="2023-05-10", en=changed)
+    path = tmp_path / "visit.po"
+    assert runner.invoke(args=["content", "po-export", "visit", "sr", str(path)]).exit_code == 0
+    entry = re.compile(
+        r'(#, fuzzy\n)?(?:#\| msgid "([^"]*)"\n)?'
+        r'msgctxt "visit@2:(body/\d)"\nmsgid "[^"]*"\nmsgstr "([^"]*)"'
+    )
+    entries = {
+        part: (fuzzy, old, translated)
+        for fuzzy, old, part, translated in entry.findall(path.read_text("utf-8"))
+    }
+    assert entries["body/0"] == ("", "", "Један.")
+    assert entries["body/1"] == ("", "", "")  # new in the original: to translate
+    assert entries["body/2"] == ("#, fuzzy\n", "Two.", "Два.")  # changed: the old text shown
+    assert entries["body/3"] == ("", "", "Три.")

@@ -388,7 +388,10 @@ def _postgresql_candidates(
         if not words:
             found.append({})
             continue
-        values: dict[str, object] = {"query": _at_least_two([w for w, _ in words]), "k": CANDIDATES}
+        values: dict[str, object] = {
+            "query": _in_two_groups([w for w, _ in words]),
+            "k": CANDIDATES,
+        }
         excluded = ""
         if exclude is not None:
             excluded = "AND article_id <> :exclude"
@@ -403,15 +406,15 @@ def _postgresql_candidates(
     return found
 
 
-def _at_least_two(words: list[str]) -> str:
-    # A tsquery for the units holding two of the words (one of the three rarest and any other,
-    # or two of those three), evaluated inside the GIN index: only those rows are read, and
-    # reading rows is what costs (any single word would match thousands of them).
-    if len(words) <= 3:
+def _in_two_groups(words: list[str]) -> str:
+    # A tsquery for the units holding words of two of three groups (dealt like cards, so each
+    # holds rare and less rare words), evaluated inside the GIN index: only those rows are
+    # read, and reading rows is what costs (any one word would match thousands). A word that
+    # no unit holds (the statistics cannot tell) costs its group nothing.
+    if len(words) <= 2:
         return " | ".join(words)
-    rarest, others = words[:3], words[3:]
-    pairs = [f"{a} & {b}" for number, a in enumerate(rarest) for b in rarest[number + 1 :]]
-    return " | ".join([f"({' | '.join(rarest)}) & ({' | '.join(others)})", *pairs])
+    groups = [f"({' | '.join(words[start::3])})" for start in range(3)]
+    return " | ".join(f"{a} & {b}" for number, a in enumerate(groups) for b in groups[number + 1 :])
 
 
 # ---------------------------------------------------------------------------------------------

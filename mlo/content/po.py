@@ -9,6 +9,7 @@ wagtail-localize's export_po/import_po do).
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from html.parser import HTMLParser
 from io import BytesIO
 from typing import Any
@@ -22,8 +23,9 @@ from mlo.content.models import Article, Revision, Translation
 from mlo.db import dbsession
 from mlo.locales import BY_CODE, CODES, LOCALES
 from mlo.text import clean
-from mlo.text.html import BLOCK_TAGS, Block, removed_by_sanitize, sanitize
+from mlo.text.html import BLOCK_TAGS, Block, plain_text, removed_by_sanitize, sanitize
 from mlo.text.html import blocks as body_blocks
+from mlo.text.words import folded_words
 
 ARTICLE_HEADER = "X-Mlo-Article"
 REVISION_HEADER = "X-Mlo-Source-Revision"
@@ -177,14 +179,11 @@ def export_po(article: Article, lang: str) -> bytes:
         REVISION_HEADER: str(source.revision),
         TARGET_HEADER: lang,
     }
-    existing = _existing(source, target)
-    stale: set[str] = set()
-    if target is not None and target.source_revision is not None and target.is_stale():
-        changed = changed_since(source, target.source_revision)
-        stale = set(existing if changed is None else changed)
+    existing, stale, moved = _carried(source, target)
     for name, (text, start_tag) in _parts(source.title, source.summary, source.body).items():
         translated = existing.get(name, "")
-        old = _old_text(source, target, name) if name in stale and translated else None
+        old = moved.get(name) or _old_text(source, target, name)
+        old = old if name in stale and translated else None
         catalog[text] = Message(
             text,
             translated,
@@ -200,6 +199,66 @@ def export_po(article: Article, lang: str) -> bytes:
 
 def _tag_name(start_tag: str) -> str:
     return start_tag.strip("<>") if start_tag.startswith("<") else start_tag
+
+
+def _carried(
+    source: Translation, target: Translation | None
+) -> tuple[dict[str, str], set[str], dict[str, str]]:
+    """The target's text for each part of the source as it is now, and the parts whose source
+    changed since the target was made. Paragraphs the source gained or lost since are followed,
+    so the rest of the translation still fills its entries."""
+    existing = _existing(source, target)
+    if target is None or target.source_revision is None or not target.is_stale():
+        return existing, set(), {}
+    old = _revision(source, target.source_revision)
+    if old is None:
+        return existing, set(existing), {}
+    stale = {name for name in ("title", "summary") if getattr(old, name) != getattr(source, name)}
+    before, now, translated = (
+        body_blocks(old.body),
+        body_blocks(source.body),
+        body_blocks(target.body),
+    )
+    if [b.tag for b in before] != [b.tag for b in translated]:
+        changed = changed_since(source, target.source_revision) or list(existing)
+        return existing, set(changed), {}  # the translation's own structure: by index
+    texts = {name: text for name, text in existing.items() if not name.startswith("body/")}
+    moved: dict[str, str] = {}  # a changed paragraph's source text then, where it is now
+    matcher = SequenceMatcher(None, [b.inner for b in before], [b.inner for b in now])
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op not in ("equal", "replace"):
+            continue  # a paragraph the source gained has no translation; one it lost, no entry
+        same_size = i2 - i1 == j2 - j1  # edited in place: each old paragraph is the new one
+        pairs = zip(range(i1, i2), range(j1, j2), strict=True) if same_size else None
+        for old_index, new_index in pairs or _similar(before, now, range(i1, i2), range(j1, j2)):
+            if translated[old_index].inner:
+                texts[f"body/{new_index}"] = translated[old_index].inner
+                if op == "replace":
+                    stale.add(f"body/{new_index}")
+                    moved[f"body/{new_index}"] = before[old_index].inner
+    return texts, stale, moved
+
+
+def _similar(before: list, now: list, old: range, new: range) -> list[tuple[int, int]]:
+    """Pairs of a changed stretch of paragraphs, each old one with the most alike new one after
+    the previous pair (at least half their words alike); the rest were added or removed."""
+    pairs, start = [], new.start
+    for old_index in old:
+        words = folded_words(plain_text(before[old_index].inner)).split()
+        scored = [
+            (
+                SequenceMatcher(
+                    None, words, folded_words(plain_text(now[j].inner)).split()
+                ).ratio(),
+                j,
+            )
+            for j in range(start, new.stop)
+        ]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= 0.5:
+            pairs.append((old_index, best[1]))
+            start = best[1] + 1
+    return pairs
 
 
 def _existing(source: Translation, target: Translation | None) -> dict[str, str]:
