@@ -40,6 +40,7 @@ format: install
 
 bench: install catalogs
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) instance/mlo.sqlite3*
