@@ -43,6 +43,8 @@ def test_a_translation_through_its_whole_cycle(app, make_article, staff):
     edit = f"/admin/articles/{article_id}/sr/"
     assert cell(translator, article_id) == "missing"
     assert counts(translator)["missing"] == 1
+    original = page(translator.get(f"/admin/articles/{article_id}/sr/"))
+    assert "The original (English)" in original and "Cadets visited Niš." in original
 
     # The translator writes: in progress, and readers see nothing of it.
     token = csrf_token(page(translator.get(edit)))
