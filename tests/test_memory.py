@@ -1,5 +1,7 @@
 """Translation memory: earlier translations suggested for similar paragraphs, in either script."""
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -215,18 +217,29 @@ def test_a_missing_index_is_recreated_and_filled(app, meeting):
     assert suggest(app, [MET_EN])[0][0].score == 100
 
 
-def test_blocks_are_top_level_elements_with_their_plain_text():
-    html = (
-        "<p>One <strong>two</strong>&amp;three</p>\n<ul><li>a</li><li>b</li></ul>"
-        "loose <em>words</em><br><h2>Head</h2><figure><img src='/media/x.png'>"
-        "<figcaption>Caption</figcaption></figure><blockquote><p>q1</p><p>q2</p></blockquote>"
+def test_aligned_pairs_the_blocks_of_bodies_with_the_same_structure():
+    en = SimpleNamespace(
+        title="Title",
+        summary="Summary",
+        body="<p>One <strong>two</strong></p>\n<ul><li>a</li><li>b</li></ul>",
     )
-    assert memory.blocks(html) == [
-        ("p", "One two&three"),
-        ("ul", "a b"),
-        ("#text", "loose words"),
-        ("h2", "Head"),
-        ("figure", "Caption"),
-        ("blockquote", "q1 q2"),
+    sr = SimpleNamespace(
+        title="Наслов",
+        summary="",
+        body="<p>Један <strong>два</strong></p><ul><li>а</li><li>б</li></ul>",
+    )
+    assert memory.aligned(en, sr) == [("Title", "Наслов"), ("One two", "Један два"), ("a b", "а б")]
+    sr.body = "<p>Један два</p><p>а б</p>"
+    assert memory.aligned(en, sr) == [("Title", "Наслов")]
+
+
+def test_a_part_left_untranslated_is_not_remembered():
+    en = SimpleNamespace(title="Talks", summary="", body=f"<p>{MET_EN}</p><p>{ASKED_EN}</p>")
+    sr = SimpleNamespace(title="Разговори", summary="", body=f"<p>{MET_EN}</p><p>{ASKED_SR}</p>")
+    rows = memory.unit_rows(1, {"en": en, "sr": sr})
+    assert [(row["source_lang"], row["source_text"]) for row in rows] == [
+        ("en", "Talks"),
+        ("en", ASKED_EN),
+        ("sr", "Разговори"),
+        ("sr", ASKED_SR),
     ]
-    assert memory.segments("T", "S", html)[:3] == ["T", "S", "One two&three"]

@@ -6,19 +6,19 @@ block structure, each block with its counterpart. Units match on their folded wo
 (mlo.text.words), so Serbian typed in Latin finds the Cyrillic memory, and the other way round.
 
 Finding candidates is the whole cost, so it happens in the database, where every worker sees the
-latest save at once: the rarest words of a paragraph are looked up in a full-text index, the
-units sharing the most (by idf) are taken, and rapidfuzz's `fuzz.ratio` scores those. The index
-is FTS5 on SQLite (one table per direction) and a generated tsvector under partial GIN indexes on
-PostgreSQL. This module owns it as mlo.search.index owns the search index: the models do not
-describe it, migrations create it with `ensure`.
+latest save at once. The rarest words of a paragraph (by word counts each worker reads every few
+minutes) are looked up in a full-text index: on SQLite FTS5 (one table per direction) gives each
+word's units and SQL counts them by idf; on PostgreSQL a partial GIN index per direction over a
+generated tsvector yields only the units holding several of those words. rapidfuzz's
+`fuzz.ratio` scores the best of them. This module owns that index as mlo.search.index owns the
+search index: the models do not describe it, migrations create it with `ensure`.
 """
 
 import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from itertools import groupby, permutations
+from itertools import combinations, groupby, permutations
 from typing import Protocol
 
 from flask import current_app
@@ -29,16 +29,19 @@ from sqlalchemy.orm import Session
 from mlo.content.models import Article, MemoryUnit, Translation
 from mlo.db import dbsession
 from mlo.locales import CODES
+from mlo.text.html import blocks, plain_text
 from mlo.text.words import folded_words
 
 # Scores below this are not worth a translator's look.
 MIN_SCORE = 70
 # Rarest words looked up per paragraph, and how many postings (units holding them) at most:
 # fewer words miss near-duplicates whose rare words were changed, more cost time. SQLite
-# reads and counts every posting; PostgreSQL only merges them in its index (reading a row
-# is what costs there, and only rows holding two of the words are read).
+# reads and counts every posting. PostgreSQL only merges them in its index and reads the rows
+# holding words of several of them (reading rows is what costs there), unless there are too
+# few words for that.
 MAX_WORDS = 12
-MAX_POSTINGS = {"sqlite": 5_000, "postgresql": 50_000}
+MAX_READ = 5_000
+MAX_MERGED = 20_000
 # Units sharing the most rare words that are scored with fuzz.ratio, per paragraph.
 CANDIDATES = 100
 # How long a worker trusts the word counts it read (seconds).
@@ -69,77 +72,17 @@ class _Texts(Protocol):
 # What is remembered
 
 
-# Top-level blocks: two bodies align when they have these in the same order.
-_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "figure"})
-_VOID = frozenset({"br", "img"})
-# Inside a block these separate words, as in mlo.text.html.plain_text.
-_BREAKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "figcaption", "br", "ul", "ol"})
-_LOOSE = "#text"  # text or inline elements outside any block
-
-
-class _Blocks(HTMLParser):
-    """Splits sanitised HTML into its top-level blocks: (tag, text parts)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, list[str]]] = []
-        self.depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if self.depth == 0:
-            if tag in _BLOCK_TAGS:
-                self.blocks.append((tag, []))
-            elif tag in _VOID:
-                # A line break or image between blocks is no block of its own.
-                if self.blocks and self.blocks[-1][0] == _LOOSE:
-                    self.blocks[-1][1].append(" ")
-                return
-            else:
-                self._loose()
-        elif tag in _BREAKS:
-            self.blocks[-1][1].append(" ")
-        if tag not in _VOID:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or self.depth == 0:
-            return
-        self.depth -= 1
-        if self.depth and tag in _BREAKS:
-            self.blocks[-1][1].append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self.depth == 0:
-            if not data.strip():
-                return
-            self._loose()
-        self.blocks[-1][1].append(data)
-
-    def _loose(self) -> None:
-        if not self.blocks or self.blocks[-1][0] != _LOOSE:
-            self.blocks.append((_LOOSE, []))
-
-
-def blocks(html: str) -> list[tuple[str, str]]:
-    """The top-level blocks of sanitised HTML: (tag, plain text), in order."""
-    parser = _Blocks()
-    parser.feed(html)
-    parser.close()
-    return [(tag, " ".join("".join(parts).split())) for tag, parts in parser.blocks]
-
-
-def segments(title: str, summary: str, body: str) -> list[str]:
-    """The texts of a translation as the memory pairs them: title, summary, each body block."""
-    return [title, summary, *(block for _, block in blocks(body))]
-
-
 def aligned(source: _Texts, target: _Texts) -> list[tuple[str, str]]:
-    """The (source, target) text pairs of two translations of one article: title, summary, and
-    the body blocks if both bodies have the same block structure; empty texts left out."""
+    """The (source, target) plain text pairs of two translations of one article: title,
+    summary, and the body's blocks if both bodies have the same top-level block structure
+    (mlo.text.html.blocks); empty texts left out."""
     found = [(source.title, target.title), (source.summary, target.summary)]
     source_blocks, target_blocks = blocks(source.body), blocks(target.body)
-    if [tag for tag, _ in source_blocks] == [tag for tag, _ in target_blocks]:
-        found += [(a, b) for (_, a), (_, b) in zip(source_blocks, target_blocks, strict=True)]
+    if [block.tag for block in source_blocks] == [block.tag for block in target_blocks]:
+        found += [
+            (plain_text(a.inner), plain_text(b.inner))
+            for a, b in zip(source_blocks, target_blocks, strict=True)
+        ]
     return [(a, b) for a, b in found if a.strip() and b.strip()]
 
 
@@ -151,7 +94,8 @@ def unit_rows(article_id: int, translations: Mapping[str, _Texts]) -> list[dict[
             continue
         for source_text, target_text in aligned(translations[source], translations[target]):
             folded = folded_words(source_text)
-            if folded:
+            # A part left untranslated (the source copied over) teaches nothing.
+            if folded and folded != folded_words(target_text):
                 rows.append(
                     {
                         "article_id": article_id,
@@ -187,27 +131,31 @@ def rebuild_all(connection: Connection | Session | None = None) -> int:
     bind = dbsession if connection is None else connection
     translation, article = Translation.__table__, Article.__table__
     bind.execute(delete(_UNITS))
-    texts = bind.execute(
-        select(
-            translation.c.article_id,
-            translation.c.lang,
-            translation.c.title,
-            translation.c.summary,
-            translation.c.body,
-        )
-        .join(article, article.c.id == translation.c.article_id)
-        .where(article.c.deleted_at.is_(None))
-        .order_by(translation.c.article_id)
+    ids = bind.scalars(
+        select(article.c.id).where(article.c.deleted_at.is_(None)).order_by(article.c.id)
     ).all()
-    count, batch = 0, []
-    for article_id, rows in groupby(texts, key=lambda row: row.article_id):
-        batch += unit_rows(article_id, {row.lang: row for row in rows})
-        if len(batch) >= 5000:
-            bind.execute(insert(_UNITS), batch)
-            count, batch = count + len(batch), []
-    if batch:
-        bind.execute(insert(_UNITS), batch)
-    return count + len(batch)
+    count = 0
+    for start in range(0, len(ids), 500):  # a few hundred articles' texts in memory at once
+        texts = bind.execute(
+            select(
+                translation.c.article_id,
+                translation.c.lang,
+                translation.c.title,
+                translation.c.summary,
+                translation.c.body,
+            )
+            .where(translation.c.article_id.in_(ids[start : start + 500]))
+            .order_by(translation.c.article_id)
+        )
+        rows = [
+            unit
+            for article_id, found in groupby(texts, key=lambda row: row.article_id)
+            for unit in unit_rows(article_id, {row.lang: row for row in found})
+        ]
+        if rows:
+            bind.execute(insert(_UNITS), rows)
+        count += len(rows)
+    return count
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,8 +176,8 @@ def suggest(
     queries = [folded_words(source) for source in source_texts]
     counts = _counts(source_lang, target_lang)
     dialect = dbsession.get_bind().dialect.name
-    budget = MAX_POSTINGS.get(dialect, MAX_POSTINGS["sqlite"])
-    chosen = [_rarest(sorted(set(query.split())), counts, budget) for query in queries]
+    merged = MAX_MERGED if dialect == "postgresql" else MAX_READ
+    chosen = [_rarest(sorted(set(query.split())), counts, merged) for query in queries]
     if dialect == "postgresql":
         candidates = _postgresql_candidates(chosen, source_lang, target_lang, exclude_article)
     else:
@@ -335,15 +283,19 @@ def _postgresql_counts() -> _Counts:
 
 
 def _rarest(words: list[str], counts: _Counts, budget: float) -> list[tuple[str, float]]:
-    # The words held by the fewest units first (of equals, the longest), while the units to
-    # read stay few: each word's weight is its idf.
-    chosen: list[tuple[str, float]] = []
-    total = 0.0
-    for word in sorted(words, key=lambda w: (counts.of(w), -len(w), w))[:MAX_WORDS]:
-        if chosen and total + counts.of(word) > budget:
+    # The words held by the fewest units first (of equals, the longest) while their postings
+    # stay within budget, with their idf. Too few for a filter (below): as many as are read.
+    ordered = sorted(words, key=lambda w: (counts.of(w), -len(w), w))[:MAX_WORDS]
+    for limit in (budget, MAX_READ):
+        chosen: list[tuple[str, float]] = []
+        total = 0.0
+        for word in ordered:
+            if chosen and total + counts.of(word) > limit:
+                break
+            chosen.append((word, counts.weight(word)))
+            total += counts.of(word)
+        if len(chosen) >= 3:
             break
-        chosen.append((word, counts.weight(word)))
-        total += counts.of(word)
     return chosen
 
 
@@ -389,7 +341,7 @@ def _postgresql_candidates(
             found.append({})
             continue
         values: dict[str, object] = {
-            "query": _in_two_groups([w for w, _ in words]),
+            "query": _several([w for w, _ in words]),
             "k": CANDIDATES,
         }
         excluded = ""
@@ -406,15 +358,17 @@ def _postgresql_candidates(
     return found
 
 
-def _in_two_groups(words: list[str]) -> str:
-    # A tsquery for the units holding words of two of three groups (dealt like cards, so each
-    # holds rare and less rare words), evaluated inside the GIN index: only those rows are
-    # read, and reading rows is what costs (any one word would match thousands). A word that
-    # no unit holds (the statistics cannot tell) costs its group nothing.
+def _several(words: list[str]) -> str:
+    # A tsquery for the units holding words of three of four groups (dealt like cards, so
+    # each holds rare and less rare words), or two of three words: GIN evaluates it in the
+    # index, and only those rows are read. A word no unit holds (the statistics cannot tell)
+    # costs its group nothing; near-duplicates hold nearly every word.
     if len(words) <= 2:
         return " | ".join(words)
-    groups = [f"({' | '.join(words[start::3])})" for start in range(3)]
-    return " | ".join(f"{a} & {b}" for number, a in enumerate(groups) for b in groups[number + 1 :])
+    if len(words) == 3:
+        return " | ".join(" & ".join(pair) for pair in combinations(words, 2))
+    groups = [f"({' | '.join(words[start::4])})" for start in range(4)]
+    return " | ".join(" & ".join(three) for three in combinations(groups, 3))
 
 
 # ---------------------------------------------------------------------------------------------
