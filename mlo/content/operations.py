@@ -309,6 +309,7 @@ def delete_article(
         raise ValueError(f"article {article.key!r} is already deleted")
     _bump(article, expected)
     article.deleted_at = when
+    memory.remember(article)  # nothing in the trash is suggested
     _record_settings(article, author, "deleted")
 
 
@@ -319,6 +320,7 @@ def restore_article(article: Article, *, author: str, expected: int | None = Non
         raise ValueError(f"article {article.key!r} is not deleted")
     _bump(article, expected)
     article.deleted_at = None
+    memory.remember(article)
     _record_settings(article, author, "restored")
 
 

@@ -2,7 +2,10 @@
 
 from alembic import context
 
-from mlo.content import models  # noqa: F401  (registers the tables on the metadata)
+from mlo.content import (
+    memory,
+    models,  # noqa: F401  (registers the tables on the metadata)
+)
 from mlo.db import Base
 from mlo.office import models as office_models  # noqa: F401
 from mlo.search import index
@@ -33,3 +36,4 @@ with context.begin_transaction():
     if not context.config.attributes.get("revision"):
         # A batch migration recreates tables on SQLite and drops the index's triggers with them.
         index.ensure(connection)
+        memory.ensure(connection)
