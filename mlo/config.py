@@ -50,6 +50,9 @@ SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_QUERY = 200
 SEARCH_MAX_WORDS = 10
 FEED_SIZE = 20
+# Articles per sitemap file: small enough that each file is quick to make (a sitemap may hold
+# 50,000 URLs; each article has up to three).
+SITEMAP_ARTICLES = 1000
 
 # Cookie that remembers the reader's chosen locale for the redirect at /.
 LANG_COOKIE = "lang"

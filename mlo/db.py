@@ -42,7 +42,8 @@ class Base(DeclarativeBase):
 def init_app(app: Flask) -> None:
     """Create the app's engines and register the request boundary."""
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["mlo.db"] = sessionmaker(engine)
+    # The newsroom's time zone travels with each session: the listing counts months in it.
+    app.extensions["mlo.db"] = sessionmaker(engine, info={"zone": app.config["NEWSROOM_TIMEZONE"]})
     app.extensions["mlo.db.write"] = write_engine(engine)
     app.after_request(_commit)
     app.teardown_appcontext(_close)
@@ -126,7 +127,7 @@ def commit_when_done() -> None:
 
 def create_schema() -> None:
     """Bring the current app's database to the newest schema; safe to run again."""
-    upgrade(engine())
+    upgrade(engine(), zone=current_app.config["NEWSROOM_TIMEZONE"])
 
 
 def alembic_config(connection: Connection | None = None) -> alembic.config.Config:
@@ -137,10 +138,13 @@ def alembic_config(connection: Connection | None = None) -> alembic.config.Confi
     return config
 
 
-def upgrade(bind: Engine) -> None:
-    """Run the Alembic migrations that the database has not had yet."""
+def upgrade(bind: Engine, zone: str | None = None) -> None:
+    """Run the Alembic migrations that the database has not had yet (the listing's month counts
+    are kept in the newsroom time zone `zone`; None keeps the one they were made in)."""
     with bind.connect() as connection, foreign_keys_off(connection), connection.begin():
-        alembic.command.upgrade(alembic_config(connection), "head")
+        config = alembic_config(connection)
+        config.attributes["zone"] = zone
+        alembic.command.upgrade(config, "head")
 
 
 @contextmanager

@@ -2,3 +2,5 @@
 
 Import and export, the back office and the CLI all change content through `operations`.
 """
+
+from mlo.content import listing  # noqa: F401, E402  (its session events keep the listings)

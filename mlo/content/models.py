@@ -68,6 +68,9 @@ class Translation(Base):
         UniqueConstraint("lang", "slug"),
         CheckConstraint(sql_in("lang"), name="lang"),
         CheckConstraint(f"state IN ({', '.join(map(repr, STATES))})", name="state"),
+        # The newest-first listing of one language, read straight from the index.
+        Index("ix_translation_listing", "lang", "listed_at", "article_id"),
+        Index("ix_translation_listed_at", "listed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +100,10 @@ class Translation(Base):
     published_revision: Mapped[int | None]
     # An editor's note when sending a translation back to its translator.
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # When readers may see it: its article's publication time while the article is published
+    # and not deleted and this translation is published; else None. Kept by mlo.content.listing
+    # on every flush, so lists need no join and no condition beyond `listed_at <= now`.
+    listed_at: Mapped[datetime | None] = mapped_column(DateTime())
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, onupdate=utcnow)
 
@@ -195,3 +202,28 @@ class MemoryUnit(Base):
     # The source's words folded (mlo.text.words), so either script finds it. Its index (FTS5 on
     # SQLite, a generated tsvector on PostgreSQL) belongs to mlo.content.memory.
     source_folded: Mapped[str] = mapped_column(Text)
+
+
+class ListingMonth(Base):
+    """How many translations of one language are listed in one newsroom-local month (future
+    publications included): the counts and archive years of the listings, kept on every write."""
+
+    __tablename__ = "listing_month"
+
+    lang: Mapped[str] = mapped_column(String(2), primary_key=True)
+    # The local month as year * 100 + month, e.g. 202302.
+    month: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int]
+
+
+class SiteState(Base):
+    """The one row that says which version of the content readers see: every write that changes
+    content bumps it (in the writing transaction), so every worker's page cache follows at once."""
+
+    __tablename__ = "site_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    # The time zone the month counts were made in (the newsroom's, NEWSROOM_TIMEZONE).
+    zone: Mapped[str] = mapped_column(String(64), default="")

@@ -3,12 +3,14 @@
 The newsroom's time zone and "now" are passed in (a `Newsroom`), never read from a request.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import defer, joinedload
 
+from mlo.content import listing
 from mlo.content.models import Article, OldSlug, Revision, Translation
 from mlo.db import dbsession
 from mlo.locales import CODES
@@ -22,6 +24,16 @@ UNSHOWN = (
 LISTED = (defer(Translation.body, raiseload=True), *UNSHOWN)
 # An article page also links its other versions: their titles and slugs, not their bodies.
 WITH_VERSIONS = joinedload(Translation.article).selectinload(Article.translations).options(*LISTED)
+
+
+class SitemapRow(NamedTuple):
+    """What a sitemap says of one visible translation."""
+
+    article_id: int
+    lang: str
+    slug: str
+    published_at: datetime
+    updated_at: datetime
 
 
 @dataclass
@@ -45,56 +57,66 @@ class Newsroom:
 
     zone: str
     now: datetime
+    # Each language's month counts, read once per newsroom (that is, per request).
+    _months: dict[str, list[tuple[int, int]]] = field(default_factory=dict, compare=False)
 
     def visible(self, lang: str | None = None) -> ColumnElement[bool]:
-        """The condition for a translation a reader may see: the article published, not deleted
-        and due, and the translation itself published."""
-        condition = and_(
-            Article.status == "published",
-            Article.deleted_at.is_(None),
-            Article.published_at <= self.now,
-            Translation.state == "published",
-        )
+        """The condition for a translation a reader may see: its article published, not deleted
+        and due, and the translation itself published (all kept in `listed_at`)."""
+        condition = Translation.listed_at <= self.now
         return condition if lang is None else and_(Translation.lang == lang, condition)
 
     def _listing(self, lang: str) -> Select[tuple[Translation]]:
         return (
             select(Translation)
-            .join(Translation.article)
             .where(self.visible(lang))
-            .order_by(Article.published_at.desc(), Article.id.desc())
+            .order_by(Translation.listed_at.desc(), Translation.article_id.desc())
             .options(*LISTED)
         )
-
-    def all_visible(self) -> list[Translation]:
-        """Every translation readers can see, in any language, newest first (no bodies)."""
-        query = select(Translation).join(Translation.article).where(self.visible())
-        query = query.options(*LISTED).order_by(Article.published_at.desc(), Translation.id)
-        return list(dbsession.scalars(query))
 
     def latest(self, lang: str, limit: int) -> list[Translation]:
         """The newest visible translations (no bodies)."""
         return list(dbsession.scalars(self._listing(lang).limit(limit)))
 
-    def _in_year(self, query: Select, year: int | None) -> Select:
-        if year is None:
-            return query
-        return query.where(
-            Article.published_at >= dates.year_start(year, self.zone),
-            Article.published_at < dates.year_start(year + 1, self.zone),
-        )
+    def months(self, lang: str) -> list[tuple[int, int]]:
+        """(local month as year * 100 + month, visible translations) for every month with
+        any, newest first: the kept counts less the publications not yet due."""
+        if lang not in self._months:
+            counts = dict(listing.month_counts(dbsession, lang))
+            scheduled = select(Translation.listed_at).where(
+                Translation.lang == lang, Translation.listed_at > self.now
+            )
+            for moment in dbsession.scalars(scheduled):
+                counts[dates.month_key(moment, self.zone)] -= 1
+            self._months[lang] = [(m, n) for m, n in sorted(counts.items(), reverse=True) if n > 0]
+        return self._months[lang]
+
+    def _months_of(self, lang: str, year: int | None) -> list[tuple[int, int]]:
+        return [(m, n) for m, n in self.months(lang) if year is None or m // 100 == year]
 
     def count(self, lang: str, year: int | None = None) -> int:
         """How many translations in `lang` readers can see (in one local year, if given)."""
-        ids = select(Translation.id).join(Translation.article).where(self.visible(lang))
-        counted = select(func.count()).select_from(self._in_year(ids, year).subquery())
-        return dbsession.scalar(counted) or 0
+        return sum(n for _, n in self._months_of(lang, year))
 
     def page(self, lang: str, number: int, size: int, year: int | None = None) -> Page:
         """Page `number` (from 1) of the newest-first listing, optionally of one local year."""
-        total = self.count(lang, year)
-        query = self._in_year(self._listing(lang), year)
-        items = list(dbsession.scalars(query.limit(size).offset((number - 1) * size)))
+        months = self._months_of(lang, year)
+        total = sum(n for _, n in months)
+        query = self._listing(lang)
+        if year is not None:
+            query = query.where(Translation.listed_at >= dates.year_start(year, self.zone))
+        # Whole months are skipped by their counts, so the offset stays within one month
+        # however deep the page: page 500 costs what page 1 does.
+        skip = (number - 1) * size
+        for month, count in months:
+            if skip < count:
+                end = dates.month_bounds(month, self.zone)[1]
+                query = query.where(Translation.listed_at < end).limit(size).offset(skip)
+                items = list(dbsession.scalars(query))
+                break
+            skip -= count
+        else:
+            items = []
         return Page(items, number, page_count(total, size), total)
 
     def page_exists(self, lang: str, number: int, size: int, year: int | None = None) -> bool:
@@ -107,27 +129,36 @@ class Newsroom:
 
     def archive_years(self, lang: str) -> list[tuple[int, int]]:
         """(year, number of articles) for every local year with visible articles, newest first."""
-        condition = self.visible(lang)
-        bounds = select(func.min(Article.published_at), func.max(Article.published_at)).join(
-            Article.translations
-        )
-        first, last = dbsession.execute(bounds.where(condition)).one()
-        if first is None:
-            return []
-        years = range(self.local_year_of(first), self.local_year_of(last) + 1)
-        bucket = case(
-            *(
-                (Article.published_at < dates.year_start(year + 1, self.zone), year)
-                for year in years
+        years: dict[int, int] = {}
+        for month, count in self.months(lang):
+            years[month // 100] = years.get(month // 100, 0) + count
+        return sorted(years.items(), reverse=True)
+
+    def sitemap_blocks(self, size: int) -> list[int]:
+        """The numbers of the blocks of `size` article ids that hold a visible translation."""
+        block = Translation.article_id // size
+        query = select(block).where(self.visible()).group_by(block).order_by(block)
+        return list(dbsession.scalars(query))
+
+    def sitemap_rows(self, block: int, size: int) -> list[SitemapRow]:
+        """The visible translations of the articles in one block of `size` ids (no objects:
+        a sitemap file lists many)."""
+        query = (
+            select(
+                Translation.article_id,
+                Translation.lang,
+                Translation.slug,
+                Translation.listed_at,
+                Translation.updated_at,
             )
+            .where(
+                self.visible(),
+                Translation.article_id >= block * size,
+                Translation.article_id < (block + 1) * size,
+            )
+            .order_by(Translation.article_id, Translation.lang)
         )
-        rows = dbsession.execute(
-            select(bucket, func.count())
-            .join(Article.translations)
-            .where(condition)
-            .group_by(bucket)
-        )
-        return sorted(((int(year), count) for year, count in rows), reverse=True)
+        return [SitemapRow(*row) for row in dbsession.execute(query)]
 
     def find(self, lang: str, slug: str) -> Translation | None:
         """The visible translation in `lang` with this slug (with its article's translations)."""

@@ -3,6 +3,7 @@
 from alembic import context
 
 from mlo.content import (
+    listing,
     memory,
     models,  # noqa: F401  (registers the tables on the metadata)
 )
@@ -37,3 +38,4 @@ with context.begin_transaction():
         # A batch migration recreates tables on SQLite and drops the index's triggers with them.
         index.ensure(connection)
         memory.ensure(connection)
+        listing.ensure(connection, context.config.attributes.get("zone"))

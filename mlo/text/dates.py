@@ -56,3 +56,25 @@ def year_start(year: int, zone: str) -> datetime:
         return to_utc(datetime(year, 1, 1), zone)
     except OverflowError:
         return datetime.min
+
+
+def month_key(stored: datetime, zone: str) -> int:
+    """The newsroom-local month of a stored UTC time, as year * 100 + month (202302)."""
+    local = to_local(stored, zone)
+    return local.year * 100 + local.month
+
+
+def month_bounds(key: int, zone: str) -> tuple[datetime, datetime]:
+    """The naive-UTC instants at which a local month (year * 100 + month) begins and ends."""
+    year, month = divmod(key, 100)
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return _local_start(year, month, zone), _local_start(*after, zone)
+
+
+def _local_start(year: int, month: int, zone: str) -> datetime:
+    if year > 9999:
+        return datetime.max
+    try:
+        return to_utc(datetime(year, month, 1), zone)
+    except OverflowError:
+        return datetime.min

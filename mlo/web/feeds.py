@@ -2,14 +2,15 @@
 
 from datetime import UTC, datetime
 from itertools import groupby
+from operator import itemgetter
 
-from flask import Blueprint, Response, current_app, g, render_template
+from flask import Blueprint, Response, abort, current_app, g, render_template
+from markupsafe import escape
 
 from mlo import locales
-from mlo.content.models import Translation
 from mlo.locales import CODES, Locale
 from mlo.text.clean import xml_safe
-from mlo.web.urls import absolute_url_for, article_url, newsroom
+from mlo.web.urls import absolute, absolute_url_for, newsroom
 
 bp = Blueprint("feeds", __name__)
 
@@ -38,39 +39,103 @@ def atom() -> Response:
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every public page in every locale it exists in, with hreflang alternates."""
-    translations = newsroom().all_visible()
-    newest = max((t.updated_at for t in translations), default=None)
-    pages: list[tuple[list[tuple[Locale, str]], datetime | None]] = []
-    for endpoint, values, languages in _listing_pages():
-        urls = [
-            (loc, absolute_url_for(endpoint, loc=loc, **values))
-            for loc in locales.for_languages(languages)
-        ]
-        pages.append((urls, newest))
-    by_article = sorted(translations, key=lambda t: t.article_id)
-    for _article_id, group in groupby(by_article, key=lambda t: t.article_id):
-        members: list[Translation] = list(group)
-        urls = [
-            (loc, article_url(t, loc, external=True))
-            for t in members
-            for loc in locales.for_languages({t.lang})
-        ]
-        pages.append((urls, max(t.updated_at for t in members)))
-    body = render_template("sitemap.xml", pages=pages, rfc3339=rfc3339)
+    """Every public page with its hreflang alternates; past one file's worth of articles, a
+    sitemap index of the listing pages' file and one file per block of article ids."""
+    size = current_app.config["SITEMAP_ARTICLES"]
+    blocks = newsroom().sitemap_blocks(size)
+    if not blocks or blocks == [0]:
+        return _xml(_urlset(_listing_pages() + _article_pages(0, size)))
+    files = [absolute_url_for("feeds.sitemap_pages")] + [
+        absolute_url_for("feeds.sitemap_articles", block=block) for block in blocks
+    ]
+    lines = [f"  <sitemap><loc>{escape(url)}</loc></sitemap>" for url in files]
+    return _xml(SITEMAP_INDEX.format("\n".join(lines)))
+
+
+@bp.get("/sitemap-pages.xml")
+def sitemap_pages() -> Response:
+    """The listing pages (home, newsroom, year archives) of every locale."""
+    return _xml(_urlset(_listing_pages()))
+
+
+@bp.get("/sitemap-articles-<int:block>.xml")
+def sitemap_articles(block: int) -> Response:
+    """The articles whose ids fall in one block of SITEMAP_ARTICLES ids."""
+    pages = _article_pages(block, current_app.config["SITEMAP_ARTICLES"])
+    if not pages:
+        abort(404)
+    return _xml(_urlset(pages))
+
+
+SITEMAP_INDEX = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{}\n</sitemapindex>\n'
+)
+URLSET = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<urlset'
+    ' xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n{}\n</urlset>\n'
+)
+# One page: its URL in every locale it exists in, and when it last changed.
+SitemapPage = tuple[list[tuple[Locale, str]], datetime | None]
+
+
+def _xml(body: str) -> Response:
+    # Stored text may hold characters XML forbids (imported before they were refused).
     return Response(xml_safe(body), mimetype="application/xml")
 
 
-def _listing_pages() -> list[tuple[str, dict[str, int], set[str]]]:
+def _urlset(pages: list[SitemapPage]) -> str:
+    # Built as strings, not through a template: a file lists thousands of URLs.
+    entries = []
+    for urls, lastmod in pages:
+        links = "".join(
+            f'\n    <xhtml:link rel="alternate" hreflang="{loc.bcp47}" href="{escape(url)}"/>'
+            for loc, url in urls
+        )
+        changed = f"\n    <lastmod>{rfc3339(lastmod)}</lastmod>" if lastmod else ""
+        entries += [
+            f"  <url>\n    <loc>{escape(url)}</loc>{changed}{links}\n  </url>" for _, url in urls
+        ]
+    return URLSET.format("\n".join(entries))
+
+
+def _article_pages(block: int, size: int) -> list[SitemapPage]:
+    site = absolute("")
+    pages: list[SitemapPage] = []
+    for _article_id, group in groupby(newsroom().sitemap_rows(block, size), key=itemgetter(0)):
+        rows = list(group)
+        urls = [
+            (
+                loc,
+                f"{site}/{loc.prefix}/news/{newsroom().local_year_of(row.published_at)}/{row.slug}/",
+            )
+            for row in rows
+            for loc in locales.for_languages({row.lang})
+        ]
+        pages.append((urls, max(row.updated_at for row in rows)))
+    return pages
+
+
+def _listing_pages() -> list[SitemapPage]:
     # Home and newsroom exist in every language; a year page only where that year has news.
-    everywhere = set(CODES)
     years: dict[int, set[str]] = {}
     for lang in CODES:
         for year, _count in newsroom().archive_years(lang):
             years.setdefault(year, set()).add(lang)
-    return [("public.home", {}, everywhere), ("public.newsroom", {}, everywhere)] + [
+    listings = [("public.home", {}, set(CODES)), ("public.newsroom", {}, set(CODES))] + [
         ("public.year_archive", {"year": year}, langs)
         for year, langs in sorted(years.items(), reverse=True)
+    ]
+    return [
+        (
+            [
+                (loc, absolute_url_for(endpoint, loc=loc, **values))
+                for loc in locales.for_languages(languages)
+            ],
+            None,
+        )
+        for endpoint, values, languages in listings
     ]
 
 
