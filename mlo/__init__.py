@@ -5,7 +5,7 @@ from typing import Any
 from flask import Flask
 
 from mlo import cli, config, db, office
-from mlo.web import errors, feeds, i18n, public
+from mlo.web import caching, errors, feeds, i18n, public
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    caching.init_app(app)
     cli.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)

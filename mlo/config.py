@@ -54,6 +54,16 @@ FEED_SIZE = 20
 # 50,000 URLs; each article has up to three).
 SITEMAP_ARTICLES = 1000
 
+# The page cache: rendered public pages, kept per content version (in each process, at most
+# PAGE_CACHE_SIZE pages; in Redis when REDIS_URL is set). Turn it off to render every request.
+PAGE_CACHE = True
+PAGE_CACHE_SIZE = 1000
+PAGE_CACHE_TIMEOUT = 3600  # seconds; a page no longer asked for leaves Redis after this
+# What browsers and shared caches (nginx, a CDN) may do with a public page: keep it this many
+# seconds, then serve it stale this much longer while they ask for a fresh one.
+HTTP_MAX_AGE = 60
+HTTP_STALE_WHILE_REVALIDATE = 300
+
 # Cookie that remembers the reader's chosen locale for the redirect at /.
 LANG_COOKIE = "lang"
 

@@ -10,6 +10,7 @@ from markupsafe import escape
 from mlo import locales
 from mlo.locales import CODES, Locale
 from mlo.text.clean import xml_safe
+from mlo.web.caching import public_page
 from mlo.web.urls import absolute, absolute_url_for, newsroom
 
 bp = Blueprint("feeds", __name__)
@@ -26,6 +27,7 @@ def tag_uri(*parts: str) -> str:
 
 
 @bp.get("/<locale:loc>/feed.atom")
+@public_page
 def atom() -> Response:
     """The newest articles of one locale, as Atom 1.0."""
     entries = newsroom().latest(g.locale.lang, current_app.config["FEED_SIZE"])
@@ -38,6 +40,7 @@ def atom() -> Response:
 
 
 @bp.get("/sitemap.xml")
+@public_page
 def sitemap() -> Response:
     """Every public page with its hreflang alternates; past one file's worth of articles, a
     sitemap index of the listing pages' file and one file per block of article ids."""
@@ -53,12 +56,14 @@ def sitemap() -> Response:
 
 
 @bp.get("/sitemap-pages.xml")
+@public_page
 def sitemap_pages() -> Response:
     """The listing pages (home, newsroom, year archives) of every locale."""
     return _xml(_urlset(_listing_pages()))
 
 
 @bp.get("/sitemap-articles-<int:block>.xml")
+@public_page
 def sitemap_articles(block: int) -> Response:
     """The articles whose ids fall in one block of SITEMAP_ARTICLES ids."""
     pages = _article_pages(block, current_app.config["SITEMAP_ARTICLES"])
@@ -140,6 +145,7 @@ def _listing_pages() -> list[SitemapPage]:
 
 
 @bp.get("/robots.txt")
+@public_page
 def robots() -> Response:
     """Crawl everything public; search results and the back office are not for crawlers."""
     lines = ["User-agent: *", "Disallow: /admin/"]

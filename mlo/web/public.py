@@ -17,6 +17,7 @@ from mlo.content.queries import outdated
 from mlo.locales import CODES
 from mlo.text.slugs import is_slug
 from mlo.web import urls
+from mlo.web.caching import public_page
 from mlo.web.i18n import visitor_locale
 from mlo.web.urls import article_url, same_page, versions
 
@@ -35,6 +36,7 @@ def root() -> Response:
 
 
 @bp.get("/<locale:loc>/")
+@public_page
 def home() -> str:
     """Latest news."""
     items = urls.newsroom().latest(g.locale.lang, current_app.config["HOME_SIZE"])
@@ -42,12 +44,14 @@ def home() -> str:
 
 
 @bp.get("/<locale:loc>/news/")
+@public_page
 def newsroom() -> str:
     """All news, newest first, a page at a time."""
     return _listing(year=None)
 
 
 @bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/")
+@public_page
 def year_archive(year: int) -> str:
     """The news of one year."""
     return _listing(year=year)
@@ -78,6 +82,7 @@ def _listing_langs(number: int, year: int | None) -> set[str]:
 
 
 @bp.get("/<locale:loc>/news/<int(min=1, max=9998):year>/<slug>/")
+@public_page
 def article(year: int, slug: str) -> Response | str | tuple[str, int]:
     """One article; old slugs and wrong years redirect, other languages say what exists."""
     if not is_slug(slug):
@@ -113,6 +118,7 @@ def _not_in_this_language(slug: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/<locale:loc>/search/")
+@public_page
 def search_page() -> str | tuple[str, int]:
     """Search our content in this locale's language, in either script."""
     query = request.args.get("q", "")
