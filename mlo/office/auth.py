@@ -14,6 +14,8 @@ from mlo.db import dbsession
 from mlo.office.models import User
 from mlo.web.i18n import _l
 
+# Public pages never read the session, so they vary by no cookie and stay cacheable: the back
+# office gives its own templates `current_user` (mlo.office.views).
 login_manager = LoginManager()
 login_manager.login_view = "office.login"
 login_manager.login_message = _l("Please sign in to open that page.")
@@ -28,7 +30,7 @@ def init_app(app: Flask) -> None:
     """Wire Flask-Login and the throttle (in memory, or Redis when MLO_REDIS_URL is set)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    login_manager.init_app(app)
+    login_manager.init_app(app, add_context_processor=False)
     limiter.init_app(app)
 
 

@@ -82,8 +82,8 @@ def interface_locale() -> None:
 
 @bp.context_processor
 def languages() -> dict[str, Any]:
-    """The article languages, for every back-office template."""
-    return {"languages": CODES}
+    """The article languages and the signed-in user, for every back-office template."""
+    return {"languages": CODES, "current_user": current_user}
 
 
 bp.add_app_template_global(language_name)

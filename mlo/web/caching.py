@@ -19,6 +19,7 @@ from functools import wraps
 from typing import Any, NamedTuple
 
 from flask import Flask, Response, current_app, g, make_response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_caching import Cache
 
 from mlo.content import listing
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     """Set up the page cache (in process, Redis, or none) and the default for other responses."""
     config = app.config
     if not config["PAGE_CACHE"]:
-        backend: dict[str, Any] = {"CACHE_TYPE": "NullCache"}
+        backend: dict[str, Any] = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     elif config["REDIS_URL"]:
         backend = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"]}
     else:
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         },
     )
     app.after_request(_never_store_errors)
+    app.session_interface = PublicPageSessions()
 
 
 def content_state() -> listing.State:
@@ -68,6 +70,7 @@ def public_page(view: Callable[..., Any]) -> Callable[..., Response]:
 
     @wraps(view)
     def cached_view(**values: Any) -> Response:
+        g.public_page = True
         state = content_state()
         key = f"{request.host}|{request.full_path}|{state.key}"
         page = cache.get(key)
@@ -88,6 +91,18 @@ def public_page(view: Callable[..., Any]) -> Callable[..., Response]:
         return response.make_conditional(request)
 
     return cached_view
+
+
+class PublicPageSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a public page, which never uses the session,
+    does not say `Vary: Cookie` because an extension looked at it (Flask-Login does on every
+    response): every reader gets the same page, and shared caches may keep it."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Save as Flask does, unless this is a public page and the session was only read."""
+        if g.get("public_page") and not session.modified:
+            session.accessed = False
+        super().save_session(app, session, response)
 
 
 def _never_store_errors(response: Response) -> Response:

@@ -1,0 +1,145 @@
+"""HTTP validators and the page cache: fast repeats, and never a stale page after an edit."""
+
+from datetime import timedelta
+
+import pytest
+from conftest import running_app, sign_in
+from sqlalchemy import select
+
+from mlo.content import operations
+from mlo.content.models import Article, utcnow
+from mlo.db import dbsession
+from mlo.web import caching, public, urls
+
+PAGES = [
+    "/en/",
+    "/sr-cyrl/news/",
+    "/sr-latn/news/2023/",
+    "/en/news/2023/first-news/",
+    "/en/search/?q=news",
+    "/en/feed.atom",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+
+
+@pytest.fixture
+def news(make_article) -> str:
+    return make_article(
+        key="first",
+        published="2023-03-01",
+        en={"title": "First news", "body": "<p>News from Belgrade.</p>"},
+        sr={"title": "Прва вест", "body": "<p>Вест из Београда.</p>"},
+    )
+
+
+def retitle(app, key: str, title: str) -> None:
+    """An editor's save, made the way every writer makes it (the operation, then a commit)."""
+    with app.app_context():
+        item = dbsession.scalars(select(Article).where(Article.key == key)).one()
+        text = operations.prepare_text("en", title, "", item.translations["en"].body)
+        operations.put_translation(item, "en", text, slug="first-news", author="ed")
+        dbsession.commit()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_public_pages_carry_validators_and_answer_304(client, news, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    etag, weak = response.get_etag()
+    assert etag and not weak
+    assert response.last_modified is not None
+    control = response.cache_control
+    assert control.public and control.max_age == 60
+    assert control.stale_while_revalidate == 300
+    assert "Cookie" not in response.headers.get("Vary", "")
+    again = client.get(url, headers={"If-None-Match": f'"{etag}"'})
+    assert again.status_code == 304 and again.data == b""
+    since = client.get(url, headers={"If-Modified-Since": response.headers["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_an_edit_changes_every_page_it_appears_on_at_once(app, client, news):
+    before = {url: client.get(url) for url in PAGES if url.startswith("/en/")}
+    retitle(app, news, "Renamed news")
+    for url, old in before.items():
+        new = client.get(url, headers={"If-None-Match": old.headers["ETag"]})
+        assert new.status_code == 200, url
+        assert "Renamed" in new.get_data(as_text=True), url
+        assert new.headers["ETag"] != old.headers["ETag"]
+        assert new.last_modified >= old.last_modified
+
+
+def test_a_cached_page_is_served_without_rendering(app, client, news, monkeypatch):
+    first = client.get("/en/news/")
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(public, "render_template", fail)
+    again = client.get("/en/news/")
+    assert again.status_code == 200 and again.data == first.data
+
+
+def test_a_scheduled_article_appears_when_due_even_on_a_cached_page(
+    app, client, news, make_article
+):
+    later = utcnow() + timedelta(hours=2)
+    make_article(
+        key="scheduled",
+        published=later.strftime("%Y-%m-%dT%H:%M"),
+        en={"title": "Tomorrow news", "body": "<p>x</p>"},
+    )
+    assert "Tomorrow news" not in client.get("/en/").get_data(as_text=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(urls, "utcnow", lambda: later + timedelta(minutes=1))
+        assert "Tomorrow news" in client.get("/en/").get_data(as_text=True)
+
+
+def test_errors_and_the_back_office_are_never_stored(app, client, news, staff):
+    for url in ("/en/news/2023/no-such-article/", "/en/news/?page=9", "/xx/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.headers["Cache-Control"] == "no-store"
+    refused = client.get("/en/search/?q=" + "x" * 500)
+    assert refused.status_code == 400 and refused.headers["Cache-Control"] == "no-store"
+    sign_in(client, "ed")
+    desk = client.get("/admin/")
+    assert desk.status_code == 200
+    assert {"private", "no-store"} <= set(desk.headers["Cache-Control"].replace(" ", "").split(","))
+    preview = client.get("/admin/articles/first/en/preview")
+    assert "public" not in preview.headers.get("Cache-Control", "")
+
+
+def test_the_root_redirect_varies_by_language_and_cookie(client):
+    response = client.get("/", headers={"Accept-Language": "sr"})
+    assert response.status_code == 302
+    assert response.headers["Vary"] == "Accept-Language, Cookie"
+    assert "public" not in response.headers.get("Cache-Control", "")
+
+
+def test_the_page_cache_is_bounded_in_memory(app, client, news):
+    limited = running_app(app.config["DATABASE_URL"], PAGE_CACHE_SIZE=5)
+    with limited as small:
+        reader = small.test_client()
+        for number in range(40):
+            assert reader.get(f"/en/search/?q=news{number}").status_code == 200
+        with small.app_context():
+            # SimpleCache prunes once it holds more than its threshold.
+            assert len(caching.cache.cache._cache) <= 6
+
+
+def test_workers_sharing_redis_share_pages_and_see_edits_at_once(app, news, redis_url, monkeypatch):
+    url = app.config["DATABASE_URL"]
+    with running_app(url, REDIS_URL=redis_url) as one, running_app(url, REDIS_URL=redis_url) as two:
+        with one.app_context():
+            caching.cache.clear()
+        first = one.test_client().get("/en/news/")
+        monkeypatch.setattr(public, "render_template", lambda *a, **k: "rendered")
+        # The second worker serves the page the first one rendered, from Redis.
+        shared = two.test_client().get("/en/news/")
+        assert shared.data == first.data
+        monkeypatch.undo()
+        retitle(one, news, "Edited through the first worker")
+        edited = two.test_client().get("/en/news/")
+        assert "Edited through the first worker" in edited.get_data(as_text=True)
