@@ -5,7 +5,7 @@ from typing import Any
 from flask import Flask
 
 from mlo import cli, config, db, office
-from mlo.web import caching, errors, feeds, i18n, public
+from mlo.web import caching, errors, export, feeds, health, i18n, logs, public, security
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -17,13 +17,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config.resolve(app)
+    config.trust_proxies(app)
 
+    logs.init_app(app)
+    security.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     caching.init_app(app)
     cli.init_app(app)
+    export.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     office.init_app(app)
+    health.init_app(app)
     return app

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mlo.text import translit
 
@@ -30,6 +31,11 @@ TAG_AUTHORITY: str | None = None
 # Shared state across servers (the sign-in throttle today, the page cache next), such as
 # redis://127.0.0.1:6379/0. None: each process keeps its own in memory.
 REDIS_URL: str | None = None
+
+# How many reverse proxies (nginx, a load balancer, a CDN) stand in front of the app and set
+# X-Forwarded-For, -Proto and -Host: 0 (default) ignores those headers, as anyone can send them;
+# 1 behind one nginx (deploy/nginx/mlo.conf). Read by trust_proxies.
+TRUSTED_PROXIES = 0
 
 # The back office's session cookie: never sent cross-site from another page's form.
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -67,6 +73,18 @@ HTTP_STALE_WHILE_REVALIDATE = 300
 # Cookie that remembers the reader's chosen locale for the redirect at /.
 LANG_COOKIE = "lang"
 
+# The largest request body accepted; anything larger is answered 413. The largest legitimate
+# ones: a PO upload (up to 5 MB, the back office's own limit) and an article's text (500,000
+# characters, at most 3 MB form-encoded). Flask's MAX_FORM_MEMORY_SIZE (500 kB for a text field
+# of a multipart form) and MAX_FORM_PARTS (1,000) suit our forms: the one multipart form (the
+# PO upload) has a file and a token.
+MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+# One JSON line a request (method, path, status, duration, request id, address) on the
+# "mlo.requests" logger.
+LOG_REQUESTS = True
+# Strict-Transport-Security on responses served over HTTPS, in seconds (0: no header).
+HSTS_MAX_AGE = 365 * 24 * 60 * 60
+
 
 def resolve(app: Flask) -> None:
     """Fill in what depends on the instance folder and check what production requires."""
@@ -95,6 +113,15 @@ def resolve(app: Flask) -> None:
     config["TAG_AUTHORITY"] = config["TAG_AUTHORITY"] or site.hostname or "localhost"
     config["PREFERRED_URL_SCHEME"] = site.scheme or "http"
     config["SESSION_COOKIE_SECURE"] = site.scheme == "https"
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address, scheme and host from the TRUSTED_PROXIES nearest proxies."""
+    count = app.config["TRUSTED_PROXIES"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise RuntimeError(f"MLO_TRUSTED_PROXIES must be a whole number of proxies: {count!r}")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def catalog_folder(app: Flask) -> Path:

@@ -35,6 +35,25 @@
     return delta;
   }
 
+  // Under the site's Content-Security-Policy (style-src 'self') a style attribute is never
+  // applied, not even in the inert document Quill parses a paste into, so Quill's own
+  // matcher sees no node.style: bold and italic set by style (Google Docs does that) would be
+  // lost. Read them from the attribute's text instead. The browser still logs the refusal.
+  const BOLD = /(^|;)\s*font-weight\s*:\s*(bold|[7-9]\d\d)\b/i;
+  const ITALIC = /(^|;)\s*font-style\s*:\s*(italic|oblique)\b/i;
+  function matchStyleAttribute(node, delta) {
+    const style = node.getAttribute("style");
+    if (!style) return delta;
+    const formats = {};
+    if (BOLD.test(style)) formats.bold = true;
+    if (ITALIC.test(style)) formats.italic = true;
+    if (!Object.keys(formats).length) return delta;
+    delta.ops.forEach((op) => {
+      if (typeof op.insert === "string") op.attributes = { ...formats, ...op.attributes };
+    });
+    return delta;
+  }
+
   function cleanHTML(quill) {
     if (quill.getLength() <= 1) return "";
     let html = quill
@@ -99,7 +118,12 @@
       placeholder: textarea.placeholder || "",
       modules: {
         toolbar: TOOLBAR,
-        clipboard: { matchers: [["h1, h5, h6", clampHeading]] },
+        clipboard: {
+          matchers: [
+            ["h1, h5, h6", clampHeading],
+            [Node.ELEMENT_NODE, matchStyleAttribute],
+          ],
+        },
       },
     });
     quill.setContents(htmlToDelta(quill, textarea.value), "silent");
