@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mlo import config
-from tests.test_deploy import DEPLOY, NGINX, fetch, nginx, render
+from tests.test_deploy import DEPLOY, MISSING_NGINX, fetch, nginx, render
 
 SITE = "https://news.example.org"
 # Serbian news from one year, enough for a second page of its archive and of the newsroom.
@@ -111,7 +111,7 @@ def rendered(client: FlaskClient, url: str) -> bytes:
     return response.get_data()
 
 
-@pytest.mark.skipif(not NGINX.exists(), reason="Debian's nginx is not installed")
+@pytest.mark.skipif(MISSING_NGINX, reason="Debian's nginx is not installed")
 def test_the_export_served_by_nginx_is_the_site(app, runner, newsroom, tmp_path):
     folder = tmp_path / "site"
     output = export(runner, folder)
