@@ -11,13 +11,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import alembic.command
 import alembic.config
 import alembic.script
 from flask import Flask, Response, current_app, g
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, Select, create_engine, event
+from sqlalchemy.engine import Compiled
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
@@ -78,14 +79,46 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection: Connection) -> None:
     options = connection.get_execution_options()
-    wait = options.get("sqlite_busy_timeout", SQLITE_BUSY_TIMEOUT)
-    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+    wait = int(options.get("sqlite_busy_timeout", SQLITE_BUSY_TIMEOUT))
+    # Set only when it changes: most transactions (every page a reader asks for) keep the default.
+    if connection.info.get("busy_timeout", SQLITE_BUSY_TIMEOUT) != wait:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+        connection.info["busy_timeout"] = wait
     connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
 def engine() -> Engine:
     """The current app's engine."""
     return cast(Engine, current_app.extensions["mlo.db"].kw["bind"])
+
+
+def fetch_one(statement: Select, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The first row of a small read on a pooled connection of its own, without a session or
+    the ORM: what the page cache asks on every request must cost next to nothing. Values come
+    as the driver gives them (SQLite gives times as ISO strings)."""
+    bind = engine()
+    compiled = _compiled(bind, statement)
+    values = compiled.construct_params(params)
+    if compiled.positiontup is not None:
+        arguments: Any = tuple(values[name] for name in compiled.positiontup)
+    else:
+        arguments = values
+    connection = bind.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(compiled.string, arguments)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    return tuple(row) if row is not None else None
+
+
+def _compiled(bind: Engine, statement: Select) -> Compiled:
+    cache = bind.__dict__.setdefault("_mlo_compiled", {})
+    if statement not in cache:
+        cache[statement] = statement.compile(dialect=bind.dialect)
+    return cache[statement]
 
 
 def get_session() -> Session:

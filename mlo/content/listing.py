@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
-from sqlalchemy import Connection, delete, event, func, insert, literal, select, update
+from sqlalchemy import Connection, bindparam, delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
 from mlo.content.models import Article, ListingMonth, OldSlug, SiteState, Translation, utcnow
+from mlo.db import fetch_one
 from mlo.text import dates
 
 CONTENT = (Article, Translation, OldSlug)
@@ -68,17 +69,23 @@ class State:
         return f"{self.version}:{due}"
 
 
-def state(session: Session, now: datetime) -> State:
-    """The content state as of `now` (one cheap query)."""
-    due = select(func.max(Translation.listed_at)).where(Translation.listed_at <= now)
-    row = session.execute(
-        select(SiteState.version, SiteState.changed_at, due.scalar_subquery()).where(
-            SiteState.id == 1
-        )
-    ).first()
+_DUE = select(func.max(Translation.listed_at)).where(Translation.listed_at <= bindparam("now"))
+_STATE = select(SiteState.version, SiteState.changed_at, _DUE.scalar_subquery()).where(
+    SiteState.id == 1
+)
+
+
+def state(now: datetime) -> State:
+    """The content state as of `now`: one indexed read, asked on every request."""
+    row = fetch_one(_STATE, {"now": now})
     if row is None:  # an emptied database, until its first write
         return State(0, datetime.min, None)
-    return State(row[0], row[1], row[2])
+    return State(row[0], _moment(row[1]), _moment(row[2]) if row[2] is not None else None)
+
+
+def _moment(value: datetime | str) -> datetime:
+    # SQLite's driver gives stored times as the ISO strings SQLAlchemy wrote.
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def month_counts(session: Session, lang: str) -> list[tuple[int, int]]:

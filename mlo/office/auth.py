@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     login_manager.init_app(app, add_context_processor=False)
     limiter.init_app(app)
+    # Only sign-in is throttled: every other request skips the limiter's bookkeeping.
+    limiter.request_filter(lambda: request.blueprint != "office")
 
 
 @login_manager.user_loader

@@ -23,7 +23,6 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_caching import Cache
 
 from mlo.content import listing
-from mlo.db import dbsession
 from mlo.web.urls import newsroom
 
 cache = Cache()
@@ -61,7 +60,7 @@ def init_app(app: Flask) -> None:
 def content_state() -> listing.State:
     """What readers see during this request: the content version and newest due publication."""
     if "content_state" not in g:
-        g.content_state = listing.state(dbsession, newsroom().now)
+        g.content_state = listing.state(newsroom().now)
     return g.content_state
 
 
