@@ -87,7 +87,8 @@ class Newsroom:
                 Translation.lang == lang, Translation.listed_at > self.now
             )
             for moment in dbsession.scalars(scheduled):
-                counts[dates.month_key(moment, self.zone)] -= 1
+                key = dates.month_key(moment, self.zone)
+                counts[key] = counts.get(key, 0) - 1
             self._months[lang] = [(m, n) for m, n in sorted(counts.items(), reverse=True) if n > 0]
         return self._months[lang]
 
