@@ -51,9 +51,11 @@ def running_app(url: str, **config: Any) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", **config})
     with app.app_context():
         db.create_schema()
-    yield app
-    with app.app_context():
-        db.engine().dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine().dispose()
 
 
 @pytest.fixture(params=BACKENDS)

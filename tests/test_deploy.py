@@ -283,6 +283,14 @@ def test_a_public_page_comes_from_the_cache_the_second_time(site):
 
 
 @needs_nginx
+def test_each_answer_has_its_own_request_id_even_from_the_cache(site):
+    answers = [fetch(f"{site}/en/news/2022/")[1] for _ in range(3)]
+    assert answers[-1]["X-Cache-Status"] == "HIT"
+    ids = [headers["X-Request-ID"] for headers in answers]
+    assert all(ids) and len(set(ids)) == len(ids)
+
+
+@needs_nginx
 def test_error_pages_are_not_cached(site):
     for _ in range(2):
         status, headers, _body = fetch(f"{site}/en/news/?page=999")

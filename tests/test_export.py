@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mlo import config
+from mlo.web import security
 from tests.test_deploy import DEPLOY, MISSING_NGINX, fetch, nginx, render
 
 SITE = "https://news.example.org"
@@ -163,6 +164,12 @@ def test_the_export_served_by_nginx_is_the_site(app, runner, newsroom, tmp_path)
             "/sr-cyrl/"
         )
         assert fetch(base + "/", {"Cookie": "lang=sr-latn"})[1]["Location"] == "/sr-latn/"
+
+        # The app's security headers on every answer: pages, files, errors, the front door.
+        for url in ("/sr-latn/news/", "/static/site.css", "/en/news/1999/", "/"):
+            headers = fetch(base + url)[1]
+            for name, value in security.HEADERS.items():
+                assert headers.get(name) == value, (url, name)
     # A plain file server shows index.html at /: it leads to each locale's home.
     assert links_in("/", (folder / "index.html").read_bytes()) == {
         "/en/",
