@@ -17,7 +17,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config.resolve(app)
-    config.trust_proxies(app)
 
     logs.init_app(app)
     security.init_app(app)
@@ -31,4 +30,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     office.init_app(app)
     health.init_app(app)
+    config.trust_proxies(app)  # outermost: every layer within sees the reader's own request
     return app

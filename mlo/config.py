@@ -4,7 +4,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Config, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mlo.text import translit
@@ -56,19 +56,28 @@ SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_QUERY = 200
 SEARCH_MAX_WORDS = 10
 FEED_SIZE = 20
-# Articles per sitemap file: small enough that each file is quick to make (a sitemap may hold
-# 50,000 URLs; each article has up to three).
-SITEMAP_ARTICLES = 1000
+# Articles per sitemap file: small enough that each file is quick to make and to keep (about
+# 330 kB; a sitemap may hold 50,000 URLs, and each article has up to three).
+SITEMAP_ARTICLES = 200
 
 # The page cache: rendered public pages, kept per content version (in each process, at most
 # PAGE_CACHE_SIZE pages; in Redis when REDIS_URL is set). Turn it off to render every request.
 PAGE_CACHE = True
 PAGE_CACHE_SIZE = 1000
+PAGE_CACHE_BYTES = 64 * 1024 * 1024  # and at most this many bytes of pages, in each process
 PAGE_CACHE_TIMEOUT = 3600  # seconds; a page no longer asked for leaves Redis after this
+# The page cache's own Redis, if not REDIS_URL's: a Redis that may evict (maxmemory with
+# allkeys-lru) must not also hold the sign-in throttle's counters.
+CACHE_REDIS_URL: str | None = None
+# What renders pages (code, templates, catalogs, static files) as a digest, in cache keys and
+# static URLs; None: computed at start-up, the same on every server running the same release.
+RELEASE: str | None = None
 # What browsers and shared caches (nginx, a CDN) may do with a public page: keep it this many
 # seconds, then serve it stale this much longer while they ask for a fresh one.
 HTTP_MAX_AGE = 60
-HTTP_STALE_WHILE_REVALIDATE = 300
+# Static URLs carry the release (?v=...), so their files may be kept for a year.
+SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 60 * 60
+HTTP_STALE_WHILE_REVALIDATE = 60
 
 # Cookie that remembers the reader's chosen locale for the redirect at /.
 LANG_COOKIE = "lang"
@@ -86,8 +95,24 @@ LOG_REQUESTS = True
 HSTS_MAX_AGE = 365 * 24 * 60 * 60
 
 
+# Settings that must be true or false (or 1 or 0), and whole numbers not below 0: an environment
+# variable that is neither (MLO_PAGE_CACHE=off) stops the app at start, rather than mean "on".
+SWITCHES = ("PRODUCTION", "PAGE_CACHE", "LOG_REQUESTS")
+NUMBERS = (
+    "PAGE_CACHE_SIZE",
+    "PAGE_CACHE_BYTES",
+    "PAGE_CACHE_TIMEOUT",
+    "HTTP_MAX_AGE",
+    "HTTP_STALE_WHILE_REVALIDATE",
+    "HSTS_MAX_AGE",
+    "SITEMAP_ARTICLES",
+    "MAX_CONTENT_LENGTH",
+)
+
+
 def resolve(app: Flask) -> None:
     """Fill in what depends on the instance folder and check what production requires."""
+    _check_types(app.config)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     config = app.config
@@ -122,6 +147,17 @@ def trust_proxies(app: Flask) -> None:
         raise RuntimeError(f"MLO_TRUSTED_PROXIES must be a whole number of proxies: {count!r}")
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _check_types(config: Config) -> None:
+    for name in SWITCHES:
+        if config[name] not in (True, False):  # 1 and 0 are equal to True and False
+            raise RuntimeError(f"MLO_{name} must be true or false (or 1 or 0): {config[name]!r}")
+        config[name] = bool(config[name])
+    for name in NUMBERS:
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise RuntimeError(f"MLO_{name} must be a whole number, 0 or more: {value!r}")
 
 
 def catalog_folder(app: Flask) -> Path:

@@ -24,6 +24,12 @@ PAGES = [
 
 
 @pytest.fixture
+def settled(monkeypatch) -> None:
+    """Requests arrive a few seconds after the content last changed (pages then carry a date)."""
+    monkeypatch.setattr(urls, "utcnow", lambda: utcnow() + timedelta(seconds=3))
+
+
+@pytest.fixture
 def news(make_article) -> str:
     return make_article(
         key="first",
@@ -43,7 +49,7 @@ def retitle(app, key: str, title: str) -> None:
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_public_pages_carry_validators_and_answer_304(client, news, url):
+def test_public_pages_carry_validators_and_answer_304(client, news, settled, url):
     response = client.get(url)
     assert response.status_code == 200
     etag, weak = response.get_etag()
@@ -51,7 +57,7 @@ def test_public_pages_carry_validators_and_answer_304(client, news, url):
     assert response.last_modified is not None
     control = response.cache_control
     assert control.public and control.max_age == 60
-    assert control.stale_while_revalidate == 300
+    assert control.stale_while_revalidate == 60
     assert "Cookie" not in response.headers.get("Vary", "")
     again = client.get(url, headers={"If-None-Match": f'"{etag}"'})
     assert again.status_code == 304 and again.data == b""
@@ -59,7 +65,7 @@ def test_public_pages_carry_validators_and_answer_304(client, news, url):
     assert since.status_code == 304
 
 
-def test_an_edit_changes_every_page_it_appears_on_at_once(app, client, news):
+def test_an_edit_changes_every_page_it_appears_on_at_once(app, client, news, settled):
     before = {url: client.get(url) for url in PAGES if url.startswith("/en/")}
     retitle(app, news, "Renamed news")
     for url, old in before.items():
@@ -68,6 +74,15 @@ def test_an_edit_changes_every_page_it_appears_on_at_once(app, client, news):
         assert "Renamed" in new.get_data(as_text=True), url
         assert new.headers["ETag"] != old.headers["ETag"]
         assert new.last_modified >= old.last_modified
+
+
+def test_a_page_changed_this_second_carries_no_date(app, client, news, settled, monkeypatch):
+    """A client revalidating by date alone must not get 304 for a second change within the
+    same second as the first: until that second is over, pages go out without a date."""
+    assert client.get("/en/").last_modified is not None
+    monkeypatch.setattr(urls, "utcnow", utcnow)  # the request comes right after the edit
+    retitle(app, news, "Renamed news")
+    assert client.get("/en/").last_modified is None
 
 
 def test_a_cached_page_is_served_without_rendering(app, client, news, monkeypatch):
@@ -143,3 +158,57 @@ def test_workers_sharing_redis_share_pages_and_see_edits_at_once(app, news, redi
         retitle(one, news, "Edited through the first worker")
         edited = two.test_client().get("/en/news/")
         assert "Edited through the first worker" in edited.get_data(as_text=True)
+
+
+def test_made_up_query_arguments_neither_render_nor_store_a_page(app, client, news, monkeypatch):
+    first = client.get("/en/news/")
+    monkeypatch.setattr(public, "render_template", lambda *a, **k: "rendered")
+    for number in range(20):
+        again = client.get(f"/en/news/?utm_source={number}")
+        assert again.status_code == 200 and again.data == first.data
+    with app.app_context():
+        assert len(caching.cache.cache._cache) == 1
+
+
+def test_the_memory_cache_is_bounded_in_bytes():
+    memory = caching.PageMemory(threshold=1000, limit=50_000)
+    for number in range(40):
+        memory.set(f"page-{number}", caching.CachedPage(b"x" * 10_000, "text/html", "e"))
+    assert sum(len(value) for _, value in memory._cache.values()) <= 60_000
+    assert memory.get("page-39") is not None
+
+
+def test_pages_are_served_while_redis_is_down(app, news):
+    with running_app(app.config["DATABASE_URL"], REDIS_URL="redis://127.0.0.1:1/0") as down:
+        reader = down.test_client()
+        for url in ("/en/", "/en/news/", "/en/news/2023/first-news/", "/sitemap.xml"):
+            assert reader.get(url).status_code == 200, url
+
+
+def test_a_new_release_never_serves_the_old_release_pages(app, news, redis_url, monkeypatch):
+    url = app.config["DATABASE_URL"]
+    with running_app(url, REDIS_URL=redis_url, RELEASE="old") as old:
+        with old.app_context():
+            caching.cache.clear()
+        monkeypatch.setattr(public, "render_template", lambda *a, **k: "old release")
+        assert old.test_client().get("/en/").data == b"old release"
+        monkeypatch.undo()
+    with running_app(url, REDIS_URL=redis_url, RELEASE="new") as new:
+        assert b"First news" in new.test_client().get("/en/").data
+
+
+def test_static_urls_carry_the_release(app, client):
+    page = client.get("/en/").get_data(as_text=True)
+    release = app.config["RELEASE"]
+    assert f"/static/site.css?v={release}" in page
+    with client.get(f"/static/site.css?v={release}") as static:
+        assert static.status_code == 200
+
+
+def test_a_signed_in_editor_gets_the_readers_page_without_a_cookie(client, news, staff):
+    sign_in(client, "ed")
+    response = client.get("/en/news/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert client.get("/admin/").status_code == 200  # still signed in

@@ -16,7 +16,8 @@ import feedparser
 import pytest
 from flask import Flask, request
 
-from mlo import create_app
+from mlo import create_app, db
+from mlo.web import security
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -87,6 +88,25 @@ def test_one_trusted_proxy_believes_only_the_address_it_added(tmp_path):
 def test_a_bad_proxy_count_stops_the_app(tmp_path):
     with pytest.raises(RuntimeError, match="MLO_TRUSTED_PROXIES"):
         probe_app(tmp_path, proxies="one")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("PAGE_CACHE", "off"), ("PRODUCTION", "no"), ("HTTP_MAX_AGE", "abc"), ("PAGE_CACHE_SIZE", -1)],
+)
+def test_a_setting_of_the_wrong_kind_stops_the_app(tmp_path, name, value):
+    with pytest.raises(RuntimeError, match=f"MLO_{name} must be"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", name: value})
+
+
+def test_a_probe_behind_the_proxy_gets_healthz_whatever_host_it_names(tmp_path):
+    client = probe_app(tmp_path, proxies=1).test_client()
+    with client.application.app_context():
+        db.create_schema()
+    response = client.get(
+        "/healthz", headers={"Host": "10.0.0.5:8000", "X-Forwarded-Host": "10.0.0.5"}
+    )
+    assert response.status_code == 200 and response.data == b"ok\n"
 
 
 # --- gunicorn and nginx, started by the test ------------------------------------------------
@@ -222,7 +242,7 @@ def site(tmp_path_factory) -> Iterator[str]:
             {
                 "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
                 "/srv/mlo/mlo/static/": f"{ROOT / 'mlo' / 'static'}/",
-                "/var/cache/nginx/mlo": str(folder / "cache"),
+                "/var/lib/nginx/mlo-cache": str(folder / "cache"),
             },
         )
         with nginx(conf, folder) as base:
@@ -255,7 +275,10 @@ def test_nginx_serves_static_files_itself_for_long(site):
     assert status == 200
     assert body == (ROOT / "mlo" / "static" / "site.css").read_bytes()
     assert headers["Content-Type"].startswith("text/css")
-    assert "max-age=2592000" in headers["Cache-Control"]
+    assert "max-age=31536000" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Security-Policy"] == security.HEADERS["Content-Security-Policy"]
     assert "X-Request-ID" not in headers  # never reached the app
 
 

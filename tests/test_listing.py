@@ -223,7 +223,8 @@ def test_a_large_sitemap_is_an_index_of_small_files_that_resolve(app, client, ma
     assert not any("article-2" in page or "clanak-2" in page for page in pages)
     for page in pages:
         assert client.get(page.removeprefix("http://localhost")).status_code == 200
-    assert client.get("/sitemap-articles-9.xml").status_code == 404
+    for missing in ("9", "00", "01", "2147483647", "99999999999999999999"):
+        assert client.get(f"/sitemap-articles-{missing}.xml").status_code == 404, missing
 
 
 def test_a_small_sitemap_is_one_file(client, make_article):

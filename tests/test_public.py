@@ -166,7 +166,7 @@ def test_newsroom_pagination(client, app, make_article):
     third = client.get("/en/news/?page=3")
     assert re.findall(r"Story \d", third.get_data(as_text=True)) == ["Story 1"]
     assert canonical(third.get_data(as_text=True)) == "http://localhost/en/news/?page=3"
-    for bad in ("4", "0", "-1", "x", "1.5", "", "٣", "99999999999"):
+    for bad in ("4", "0", "-1", "x", "1.5", "", "٣", "99999999999", "02", "+2", " 2"):
         assert client.get(f"/en/news/?page={bad}").status_code == 404, bad
 
 

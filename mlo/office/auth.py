@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     """Wire Flask-Login and the throttle (in memory, or Redis when MLO_REDIS_URL is set)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis down: each process counts in its own memory meanwhile, and sign-in still works.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     login_manager.init_app(app, add_context_processor=False)
     limiter.init_app(app)
     # Only sign-in is throttled: every other request skips the limiter's bookkeeping.

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
 
-from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import escape
 
 from mlo import locales
@@ -66,7 +66,11 @@ def sitemap_pages() -> Response:
 @public_page
 def sitemap_articles(block: int) -> Response:
     """The articles whose ids fall in one block of SITEMAP_ARTICLES ids."""
-    pages = _article_pages(block, current_app.config["SITEMAP_ARTICLES"])
+    size = current_app.config["SITEMAP_ARTICLES"]
+    # One URL a file (no /sitemap-articles-007.xml), and no block past the largest id.
+    if request.path != url_for("feeds.sitemap_articles", block=block) or block >= 2**31 // size:
+        abort(404)
+    pages = _article_pages(block, size)
     if not pages:
         abort(404)
     return _xml(_urlset(pages))

@@ -137,8 +137,10 @@ def search_page() -> str | tuple[str, int]:
 
 
 def page_number() -> int:
-    """The ?page= number (1 if absent); anything but a positive whole number is a 404."""
+    """The ?page= number (1 if absent); anything but a positive whole number, written as such,
+    is a 404."""
     raw = request.args.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+    # One URL a page: no ?page=01 beside ?page=1.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or raw != str(int(raw)) or raw == "0":
         abort(404)
     return int(raw)
