@@ -87,16 +87,19 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
-def engine() -> Engine:
-    """The current app's engine."""
-    return cast(Engine, current_app.extensions["mlo.db"].kw["bind"])
+def engine(app: Flask | None = None) -> Engine:
+    """The engine of `app` (by default the current app)."""
+    return cast(Engine, (app or current_app).extensions["mlo.db"].kw["bind"])
 
 
-def fetch_one(statement: Select, params: dict[str, Any]) -> tuple[Any, ...] | None:
-    """The first row of a small read on a pooled connection of its own, without a session or
-    the ORM: what the page cache asks on every request must cost next to nothing. Values come
-    as the driver gives them (SQLite gives times as ISO strings)."""
-    bind = engine()
+def fetch_one(
+    statement: Select, params: dict[str, Any], bind: Engine | None = None
+) -> tuple[Any, ...] | None:
+    """The first row of a small read on a pooled connection of its own (of `bind`, by default
+    the current app's engine), without a session or the ORM: what the page cache asks on every
+    request must cost next to nothing. Values come as the driver gives them (SQLite gives times
+    as ISO strings)."""
+    bind = bind or engine()
     compiled = _compiled(bind, statement)
     values = compiled.construct_params(params)
     if compiled.positiontup is not None:

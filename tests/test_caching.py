@@ -173,7 +173,7 @@ def test_made_up_query_arguments_neither_render_nor_store_a_page(app, client, ne
 def test_the_memory_cache_is_bounded_in_bytes():
     memory = caching.PageMemory(threshold=1000, limit=50_000)
     for number in range(40):
-        memory.set(f"page-{number}", caching.CachedPage(b"x" * 10_000, "text/html", "e"))
+        memory.set(f"page-{number}", caching.CachedPage([], b"x" * 10_000, "e", None))
     assert sum(len(value) for _, value in memory._cache.values()) <= 60_000
     assert memory.get("page-39") is not None
 
@@ -212,3 +212,41 @@ def test_a_signed_in_editor_gets_the_readers_page_without_a_cookie(client, news,
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.headers.get("Vary", "")
     assert client.get("/admin/").status_code == 200  # still signed in
+
+
+def test_a_page_from_the_cache_is_the_page_flask_sent_with_its_own_request_id(
+    client, news, settled
+):
+    first = client.get("/sr-latn/news/")
+    again = client.get("/sr-latn/news/", headers={"X-Request-ID": "probe-42"})
+    assert again.data == first.data
+    assert again.headers["X-Request-ID"] == "probe-42"
+    assert first.headers["X-Request-ID"] != "probe-42"
+    same = {"Content-Security-Policy", "Content-Language", "ETag", "Cache-Control"}
+    for name in same | {"Last-Modified", "X-Content-Type-Options", "Content-Type"}:
+        assert again.headers[name] == first.headers[name], name
+    assert "X-Mlo-Page-Cache" not in first.headers and "X-Mlo-Page-Cache" not in again.headers
+    head = client.head("/sr-latn/news/")
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == str(len(first.data))
+
+
+def test_a_revalidation_is_kept_for_the_next_reader(client, news, settled, monkeypatch):
+    """nginx revalidates with If-None-Match: the page it has not seen rendered is kept all the
+    same, so the next reader gets it from the cache."""
+    etag = client.get("/en/news/").headers["ETag"]
+    with client.application.app_context():
+        caching.cache.clear()
+    assert client.get("/en/news/", headers={"If-None-Match": etag}).status_code == 304
+    monkeypatch.setattr(public, "render_template", lambda *a, **k: "rendered")
+    assert b"First news" in client.get("/en/news/").data
+
+
+def test_a_page_from_the_cache_is_logged(client, news, caplog):
+    with caplog.at_level("INFO", logger="mlo.requests"):
+        client.get("/en/")
+        client.get("/en/", headers={"X-Request-ID": "probe-7"})
+    rendered, record = [r for r in caplog.records if r.name == "mlo.requests"]
+    assert "cached" not in rendered.fields
+    assert record.fields["request_id"] == "probe-7" and record.fields["cached"] is True
+    assert record.fields["status"] == 200 and record.fields["path"] == "/en/"

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
-from sqlalchemy import Connection, bindparam, delete, event, func, insert, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
@@ -75,9 +86,9 @@ _STATE = select(SiteState.version, SiteState.changed_at, _DUE.scalar_subquery())
 )
 
 
-def state(now: datetime) -> State:
+def state(now: datetime, bind: Engine | None = None) -> State:
     """The content state as of `now`: one indexed read, asked on every request."""
-    row = fetch_one(_STATE, {"now": now})
+    row = fetch_one(_STATE, {"now": now}, bind)
     if row is None:  # an emptied database, until its first write
         return State(0, datetime.min, None)
     return State(row[0], _moment(row[1]), _moment(row[2]) if row[2] is not None else None)

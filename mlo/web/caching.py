@@ -1,33 +1,41 @@
 """HTTP caching and the page cache of the reading site.
 
-A public page is rendered once per (host, path and query, content state) and then served from
-the cache (Flask-Caching: in this process, bounded, or Redis when MLO_REDIS_URL is set) without
-touching the templates. The content state is read from the database on every request (one
-indexed query): an edit through any path (browser, import, another worker or machine) bumps its
-version in the writing transaction, and a scheduled publication going live changes its newest
-due time, so no cached page outlives either.
+A public page is rendered once per (release, content state, scheme, host, path and the query
+arguments it reads) and then answered from the cache (Flask-Caching: in this process, bounded,
+or Redis when MLO_REDIS_URL is set) by a WSGI layer in front of Flask: no view, no template,
+not even Flask's request handling. The content state is read from the database on every request
+(one indexed query): an edit through any path (browser, import, another worker or machine)
+bumps its version in the writing transaction, and a scheduled publication going live changes
+its newest due time, so no cached page outlives either.
 
-Every public page carries a strong ETag (a hash of its bytes), Last-Modified (when what readers
-see last changed) and `Cache-Control: public` with a short max-age; conditional requests get
-304. Error responses are never stored; the back office sets its own `private, no-store`.
+What is stored is the whole response Flask made (with every header its hooks added), so a page
+from the cache is the page Flask would send, with a fresh request id. Every public page carries
+a strong ETag (a hash of its bytes), Last-Modified (when what readers see last changed) and
+`Cache-Control: public` with a short max-age; conditional requests get 304. Error responses are
+never stored; the back office sets its own `private, no-store`.
 """
 
 import functools
 import hashlib
 import logging
-from collections.abc import Callable
-from datetime import UTC, timedelta
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import parse_qs
 
 from flask import Flask, Response, current_app, g, make_response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_caching import Cache
 from flask_caching.backends.simplecache import SimpleCache
+from werkzeug.http import is_resource_modified, parse_date, unquote_etag
 
+from mlo import db
 from mlo.config import catalog_folder
 from mlo.content import listing
+from mlo.web import logs, urls
 from mlo.web.urls import newsroom
 
 cache = Cache()
@@ -38,11 +46,12 @@ PAGE_ARGUMENTS = ("page", "q")
 
 
 class CachedPage(NamedTuple):
-    """A rendered page as the cache keeps it."""
+    """A rendered page as the cache keeps it: Flask's response, less what is per request."""
 
+    headers: list[tuple[str, str]]
     body: bytes
-    mimetype: str
     etag: str
+    last_modified: datetime | None
 
 
 def init_app(app: Flask) -> None:
@@ -74,6 +83,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_never_store_errors)
     app.url_defaults(_versioned_static)
     app.session_interface = PublicPageSessions()
+    if config["PAGE_CACHE"]:
+        app.wsgi_app = PageCache(app)  # type: ignore[method-assign]
 
 
 def release(app: Flask) -> str:
@@ -110,27 +121,22 @@ class PageMemory(SimpleCache):
 def content_state() -> listing.State:
     """What readers see during this request: the content version and newest due publication."""
     if "content_state" not in g:
-        g.content_state = listing.state(newsroom().now)
+        given = request.environ.get(STATE)  # read by the page cache before Flask
+        g.content_state = given or listing.state(newsroom().now)
     return g.content_state
 
 
 def public_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Serve a public GET view from the page cache, and give its response HTTP validators."""
+    """Mark a public GET view's page for the page cache, and give it HTTP validators."""
 
     @wraps(view)
-    def cached_view(**values: Any) -> Response:
+    def validated_view(**values: Any) -> Response:
         g.public_page = True
+        response = make_response(view(**values))
+        if response.status_code != 200:
+            return response  # redirects and refusals go out as they are, never stored
         state = content_state()
-        page = _cached(state)
-        if page is None:
-            response = make_response(view(**values))
-            if response.status_code != 200:
-                return response  # redirects and refusals go out as they are, never stored
-            body = response.get_data()
-            page = CachedPage(body, response.mimetype, hashlib.blake2b(body).hexdigest()[:32])
-            _store(state, page)
-        response = Response(page.body, mimetype=page.mimetype)
-        response.set_etag(page.etag)
+        response.set_etag(hashlib.blake2b(response.get_data()).hexdigest()[:32])
         # A client that revalidates by date alone must never get 304 for a page changed in the
         # same second as the one it has: no date until that second is over.
         if newsroom().now - state.last_modified >= timedelta(seconds=1):
@@ -139,32 +145,128 @@ def public_page(view: Callable[..., Any]) -> Callable[..., Response]:
         response.cache_control.public = True
         response.cache_control.max_age = config["HTTP_MAX_AGE"]
         response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
+        response.headers[STORE] = "1"
         return response.make_conditional(request)
 
-    return cached_view
+    return validated_view
 
 
-def _key(state: listing.State) -> str:
-    arguments = "&".join(
-        f"{name}={request.args[name]}" for name in PAGE_ARGUMENTS if name in request.args
-    )
-    release = current_app.config["RELEASE"]
-    return f"{release}|{state.key}|{request.host}|{request.path}?{arguments}"
+# What the page cache tells Flask (in the WSGI environ) and Flask tells it (a header it removes).
+NOW, STATE, STORE = "mlo.now", "mlo.content_state", "X-Mlo-Page-Cache"
+# Per request, or never to be shared: not kept with a page.
+UNKEPT = {STORE.lower(), logs.HEADER.lower(), "set-cookie", "date"}
+CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+# No public page lives here: such requests go straight to Flask, without reading the state.
+NOT_PAGES = ("/admin", "/static/", "/healthz")
 
 
-def _cached(state: listing.State) -> CachedPage | None:
-    try:
-        return cache.get(_key(state))
-    except Exception:  # the cache is an aid: a Redis outage must not take pages down with it
-        log.warning("page cache unavailable", exc_info=True)
-        return None
+class PageCache:
+    """WSGI layer in front of Flask: a public page in the cache is answered here; any other
+    request goes on to Flask, and a page Flask marks as public (`public_page`) is kept on its
+    way out."""
 
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
 
-def _store(state: listing.State, page: CachedPage) -> None:
-    try:
-        cache.set(_key(state), page)
-    except Exception:
-        log.warning("page cache unavailable", exc_info=True)
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        """Answer from the cache, or through Flask."""
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path.startswith(NOT_PAGES):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        try:
+            now = urls.utcnow()
+            state = listing.state(now, db.engine(self.app))
+        except Exception:  # the database is down: Flask answers (503, or its error page)
+            return self.wsgi_app(environ, start_response)
+        key = self._key(environ, state)
+        page = self._get(key)
+        if page is not None:
+            return self._answer(environ, start_response, page, started)
+        # Flask renders the whole page (conditions are applied here, once it is kept).
+        inner = {**environ, NOW: now, STATE: state}
+        for name in CONDITIONS:
+            inner.pop(name, None)
+        captured: list[Any] = []
+        body = self.wsgi_app(
+            inner, lambda status, headers, exc_info=None: captured.extend((status, headers))
+        )
+        status, headers = captured
+        if not any(name == STORE for name, _ in headers):
+            start_response(status, headers)
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
+        page = self._keep(key, headers, data)
+        return self._answer(environ, start_response, page, None, headers)
+
+    def _key(self, environ: dict[str, Any], state: listing.State) -> str:
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        arguments = "&".join(f"{name}={query[name][0]}" for name in PAGE_ARGUMENTS if name in query)
+        where = f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}"
+        release = self.app.config["RELEASE"]
+        return f"{release}|{state.key}|{where}{environ.get('PATH_INFO', '')}?{arguments}"
+
+    def _backend(self) -> Any:
+        return self.app.extensions["cache"][cache]
+
+    def _get(self, key: str) -> CachedPage | None:
+        try:
+            return self._backend().get(key)
+        except Exception:  # the cache is an aid: a Redis outage must not take pages down
+            log.warning("page cache unavailable", exc_info=True)
+            return None
+
+    def _keep(self, key: str, headers: list[tuple[str, str]], body: bytes) -> CachedPage:
+        found = dict(headers)
+        modified = found.get("Last-Modified")
+        page = CachedPage(
+            [(name, value) for name, value in headers if name.lower() not in UNKEPT],
+            body,
+            unquote_etag(found["ETag"])[0] or "",
+            parse_date(modified) if modified else None,
+        )
+        if "Set-Cookie" not in found:
+            try:
+                self._backend().set(key, page)
+            except Exception:
+                log.warning("page cache unavailable", exc_info=True)
+        return page
+
+    def _answer(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable,
+        page: CachedPage,
+        started: float | None,
+        flask_headers: list[tuple[str, str]] | None = None,
+    ) -> Iterable[bytes]:
+        # From the cache (started: log it here) or just rendered (Flask logged it, with its id).
+        if flask_headers is None:
+            request_id = logs.sane_id(environ.get("HTTP_X_REQUEST_ID", ""))
+        else:
+            request_id = dict(flask_headers).get(logs.HEADER, "")
+        headers = [*page.headers, (logs.HEADER, request_id)]
+        if is_resource_modified(environ, page.etag, last_modified=page.last_modified):
+            status, body = "200 OK", [b""] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+        else:
+            status, body = "304 Not Modified", []
+            headers = [(n, v) for n, v in headers if n not in ("Content-Length", "Content-Type")]
+        start_response(status, headers)
+        if started is not None and self.app.config["LOG_REQUESTS"]:
+            logs.log_request(
+                environ["REQUEST_METHOD"],
+                environ.get("PATH_INFO", ""),
+                int(status[:3]),
+                started,
+                request_id=request_id,
+                remote_addr=environ.get("REMOTE_ADDR"),
+                cached=True,
+            )
+        return body
 
 
 def _versioned_static(endpoint: str, values: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 
 from mlo import locales
 from mlo.content.models import Article, Translation, utcnow
@@ -14,7 +14,9 @@ from mlo.web.i18n import current_locale
 def newsroom() -> Newsroom:
     """The newsroom as readers see it during this request (one "now" for the whole page)."""
     if "newsroom" not in g:
-        g.newsroom = Newsroom(current_app.config["NEWSROOM_TIMEZONE"], utcnow())
+        # The page cache decided "now" before the request reached Flask (mlo.web.caching).
+        now = request.environ.get("mlo.now") if has_request_context() else None
+        g.newsroom = Newsroom(current_app.config["NEWSROOM_TIMEZONE"], now or utcnow())
     return g.newsroom
 
 
