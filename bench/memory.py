@@ -10,42 +10,45 @@ the direction) on a sample of paragraphs that have matches: "normal" ones are ne
 (0-4 words changed) as they occur, "hard" ones have their 2-5 rarest words replaced.
 
 PostgreSQL is measured too when MLO_DATABASE_URL or MLO_TEST_POSTGRES_URL (or --postgres) points
-at one. It works in its own schema, mlo_bench_memory, created and dropped here.
+at one. It works in its own schema, mlo_bench_memory, created and dropped here; unlike the
+other benchmarks it builds its database anew, since building it is part of what it measures.
 """
 
 import argparse
 import json
-import math
-import os
 import random
 import re
 import statistics
-import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from common import (
+    BATCH,
+    backends,
+    database_options,
+    import_batches,
+    percentile,
+    progress,
+    scratch_database,
+)
 from flask import Flask
 from rapidfuzz import fuzz, process
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 
 from mlo import create_app, db
-from mlo.content import memory, transfer
+from mlo.content import memory
 from mlo.content.models import Article, MemoryUnit
 from mlo.text.html import plain_text
 from mlo.text.words import folded_words
 
 TARGET_MS = 200.0
 TARGET_SIZE = 20_000
-PG_SCHEMA = "mlo_bench_memory"
 FIRST_DAY = datetime(2015, 1, 1, 7, 0)
 QUERY_PARAGRAPHS = 40
 DIRECTIONS = (("en", "sr"), ("sr", "en"))
@@ -234,23 +237,14 @@ class Generator:
 def build(app: Flask, generator: Generator, size: int, batch: int) -> tuple[float, float, int]:
     """Import `size` articles in batches, then remember them all: articles per second of
     import, seconds of rebuild_all, units."""
-    spent = 0.0
-    for start in range(0, size, batch):
-        records = [generator.record(i) for i in range(start, min(size, start + batch))]
-        with app.app_context():
-            began = time.perf_counter()
-            db.begin_write()
-            transfer.import_document(records, app.config["NEWSROOM_TIMEZONE"])
-            db.dbsession.commit()
-            spent += time.perf_counter() - began
-        progress(f"  imported {start + len(records)}/{size}")
+    rate = import_batches(app, generator.record, size, batch)
     with app.app_context():
         began = time.perf_counter()
         db.begin_write()
         units = memory.rebuild_all()
         db.dbsession.commit()
         rebuilt = time.perf_counter() - began
-    return size / spent, rebuilt, units
+    return rate, rebuilt, units
 
 
 @dataclass
@@ -372,49 +366,6 @@ def recall(app: Flask, queries: list[Query], brute: dict[tuple[str, str], BruteF
     return 100.0 * found / wanted if wanted else float("nan")
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    """A SQLite file in a temporary directory, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="mlo-bench-memory-") as folder:
-        yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-
-
-@contextmanager
-def postgres_database(url: str) -> Iterator[str]:
-    """The database at `url`, confined to a fresh schema of its own, dropped afterwards."""
-    engine = db.make_engine(url)
-
-    def reset(create: bool) -> None:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-            if create:
-                connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-
-    reset(create=True)
-    try:
-        confined = make_url(url).update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"})
-        yield confined.render_as_string(hide_password=False)
-    finally:
-        reset(create=False)
-        engine.dispose()
-
-
-def postgres_url(explicit: str | None) -> str | None:
-    """The PostgreSQL URL to use: --postgres, else MLO_DATABASE_URL or MLO_TEST_POSTGRES_URL."""
-    candidates = [
-        explicit,
-        os.environ.get("MLO_DATABASE_URL"),
-        os.environ.get("MLO_TEST_POSTGRES_URL"),
-    ]
-    return next((url for url in candidates if url and url.startswith("postgresql")), None)
-
-
 def run_one(
     backend: str, database: AbstractContextManager[str], size: int, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -489,11 +440,6 @@ def report(rows: list[dict[str, Any]]) -> None:
             )
 
 
-def progress(message: str) -> None:
-    """A progress line on stderr, so that stdout holds only the results."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, benchmark every backend and size, print the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -501,19 +447,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=20, help="40-paragraph articles (20)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per article (5)")
     parser.add_argument("--sample", type=int, default=200, help="paragraphs for recall (200)")
-    parser.add_argument("--batch", type=int, default=500, help="articles per import commit (500)")
-    parser.add_argument("--seed", type=int, default=2023, help="random seed (2023)")
-    parser.add_argument("--postgres", help="PostgreSQL URL (default: from the environment)")
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--batch", type=int, default=BATCH, help=f"articles a commit ({BATCH})")
+    database_options(parser)
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
-    backends: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
-        ("sqlite", sqlite_database)
+    rows = [
+        run_one(name, scratch_database(url, "memory"), size, args)
+        for name, url in backends(args)
+        for size in sizes
     ]
-    pg_url = None if args.no_postgres else postgres_url(args.postgres)
-    if pg_url:
-        backends.append(("postgresql", lambda: postgres_database(pg_url)))
-    rows = [run_one(name, database(), size, args) for name, database in backends for size in sizes]
     report(rows)
 
 

@@ -146,6 +146,7 @@ def serving(database: str, translations: Path) -> Iterator[Flask]:
     with running_app(
         database,
         BABEL_TRANSLATION_DIRECTORIES=str(translations),
+        RELEASE="compared",  # one release whatever the catalogs: pages are compared byte for byte
         PAGE_SIZE=1,
         SEARCH_PAGE_SIZE=1,
         PROPAGATE_EXCEPTIONS=False,
