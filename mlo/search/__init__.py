@@ -34,6 +34,7 @@ class Result:
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    more: bool = False  # more than `total` match (counting them all would cost too much)
     number: int = 1
     pages: int = 1
     too_long: bool = False  # the query is longer than the limit it was run with
@@ -68,15 +69,19 @@ def run(query: str, locale: Locale, newsroom: Newsroom, number: int, limits: Lim
         return Result()  # only words every article has, such as "the"
     size = limits.page_size
     exact = exact_prefixes(query, locale.lang)
-    ids, total = match(found, exact, locale.lang, newsroom, size, (number - 1) * size)
-    rows = dbsession.scalars(select(Translation).where(Translation.id.in_(ids)).options(*UNSHOWN))
-    by_id = {t.id: t for t in rows}
+    matches = match(found, exact, locale.lang, newsroom.now, size, (number - 1) * size)
+    # By the unique (article, language) index. The search index holds only what readers may
+    # see, up to the second: one due later in this very second is left out here.
+    rows = dbsession.scalars(
+        select(Translation)
+        .where(Translation.lang == locale.lang, Translation.article_id.in_(matches.articles))
+        .options(*UNSHOWN)
+    )
+    by_article = {t.article_id: t for t in rows if t.listed_at and t.listed_at <= newsroom.now}
     hits = [
-        Hit(
-            by_id[i],
-            highlight(locale.text(by_id[i].title), found),
-            snippet(by_id[i], found, locale),
-        )
-        for i in ids
+        Hit(t, highlight(locale.text(t.title), found), snippet(t, found, locale))
+        for t in (by_article.get(article) for article in matches.articles)
+        if t is not None
     ]
-    return Result(hits, total, number, page_count(total, size))
+    pages = page_count(matches.total, size)
+    return Result(hits, matches.total, matches.more, number, pages)

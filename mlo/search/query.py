@@ -1,7 +1,9 @@
 """Query words and the prefixes they match by: the same for SQLite, PostgreSQL and snippets."""
 
 import os
+import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import snowballstemmer
@@ -64,10 +66,16 @@ def is_prefix(term: str) -> bool:
     return len(term) >= MIN_PREFIX
 
 
-def matches(word: str, found: list[str]) -> bool:
-    """Whether a word of the text matches one of the search prefixes."""
-    return any(
-        part.startswith(p) if is_prefix(p) else part == p
-        for part in WORD.findall(translit.fold(word))
-        for p in found
-    )
+# The words of the texts shown with results, folded: the same words come again and again.
+_fold_word = lru_cache(maxsize=65536)(translit.fold)
+
+
+@lru_cache(maxsize=256)
+def _pattern(found: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) + ("" if is_prefix(p) else r"\Z") for p in found))
+
+
+def matcher(found: list[str]) -> Callable[[str], bool]:
+    """A test whether a word of the text matches one of the search prefixes."""
+    pattern = _pattern(tuple(found))
+    return lambda word: any(map(pattern.match, WORD.findall(_fold_word(word))))
