@@ -97,6 +97,9 @@ def test_english_pages_search_english_text(client, articles):
     assert found(client, "en", "ћевапи") == ["serbian-delicacies"]  # folded to cevapi
     assert found(client, "en", "meetings") == ["meeting-at-the-ministry"]
     assert found(client, "en", "the ministry") == ["meeting-at-the-ministry"]
+    # Snowball spells both ministry and ministries ministri, which ministry does not begin.
+    assert found(client, "en", "ministries") == ["meeting-at-the-ministry"]
+    assert found(client, "en", "delicacy") == ["serbian-delicacies"]
 
 
 def test_results_show_highlighted_snippet_count_and_reader_script(client, articles):

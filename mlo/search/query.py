@@ -31,6 +31,9 @@ def prefix(term: str, lang: str) -> str:
     # Snowball may respell a stem (djokovic -> đokovic, ministry -> ministri): keep only what
     # the stem shares with the word, so the prefix also matches the unstemmed SQLite index.
     stem = os.path.commonprefix([term, translit.fold(_STEMMERS[lang].stemWord(term))])
+    # English y -> i (ministries -> ministri): the stem without its i finds ministry too.
+    if lang == "en" and stem.endswith("i") and len(stem) >= 5:
+        stem = stem[:-1]
     # Serbian's fleeting a: sastanak, sastanka, sastanku stem to sastanak and sastank; the
     # shorter sastan finds them all (likewise Kragujevac, Kragujevcu).
     if lang == "sr" and len(stem) >= 6:
