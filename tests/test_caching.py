@@ -250,3 +250,11 @@ def test_a_page_from_the_cache_is_logged(client, news, caplog):
     assert "cached" not in rendered.fields
     assert record.fields["request_id"] == "probe-7" and record.fields["cached"] is True
     assert record.fields["status"] == 200 and record.fields["path"] == "/en/"
+
+
+def test_a_head_request_first_keeps_the_whole_page_for_the_next_get(client, news):
+    head = client.head("/en/news/")
+    assert head.status_code == 200 and head.data == b""
+    page = client.get("/en/news/")
+    assert b"First news" in page.data
+    assert page.headers["Content-Length"] == head.headers["Content-Length"]

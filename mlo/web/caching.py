@@ -184,8 +184,9 @@ class PageCache:
         page = self._get(key)
         if page is not None:
             return self._answer(environ, start_response, page, started)
-        # Flask renders the whole page (conditions are applied here, once it is kept).
-        inner = {**environ, NOW: now, STATE: state}
+        # Flask renders the whole page, body and all, even for HEAD (the answer to HEAD leaves
+        # the body out here); conditions are applied here too, once the page is kept.
+        inner = {**environ, "REQUEST_METHOD": "GET", NOW: now, STATE: state}
         for name in CONDITIONS:
             inner.pop(name, None)
         captured: list[Any] = []
