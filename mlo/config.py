@@ -107,6 +107,7 @@ NUMBERS = (
     "HSTS_MAX_AGE",
     "SITEMAP_ARTICLES",
     "MAX_CONTENT_LENGTH",
+    "TRUSTED_PROXIES",
 )
 
 
@@ -142,9 +143,7 @@ def resolve(app: Flask) -> None:
 
 def trust_proxies(app: Flask) -> None:
     """Take the client's address, scheme and host from the TRUSTED_PROXIES nearest proxies."""
-    count = app.config["TRUSTED_PROXIES"]
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise RuntimeError(f"MLO_TRUSTED_PROXIES must be a whole number of proxies: {count!r}")
+    count = app.config["TRUSTED_PROXIES"]  # a whole number, checked by resolve
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 

@@ -258,3 +258,14 @@ def test_a_head_request_first_keeps_the_whole_page_for_the_next_get(client, news
     page = client.get("/en/news/")
     assert b"First news" in page.data
     assert page.headers["Content-Length"] == head.headers["Content-Length"]
+
+
+def test_without_the_page_cache_pages_are_rendered_each_time_and_still_validated(app, news):
+    with running_app(app.config["DATABASE_URL"], PAGE_CACHE=False) as uncached:
+        reader = uncached.test_client()
+        first = reader.get("/en/news/")
+        assert "X-Mlo-Page-Cache" not in first.headers  # the cache's own mark never leaks
+        etag = first.headers["ETag"]
+        assert reader.get("/en/news/", headers={"If-None-Match": etag}).status_code == 304
+        retitle(uncached, news, "Renamed news")
+        assert b"Renamed news" in reader.get("/en/news/").data

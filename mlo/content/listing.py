@@ -130,7 +130,7 @@ def ensure(connection: Connection, zone: str | None) -> None:
     them again if the zone changed or they were never made)."""
     stored = connection.execute(select(SiteState.zone).where(SiteState.id == 1)).scalar()
     if stored is None:
-        connection.execute(insert(SiteState).values(id=1, version=1, changed_at=utcnow(), zone=""))
+        _make_row(connection, "")
     zone = zone or stored or DEFAULT_ZONE
     if stored == zone:
         return
@@ -183,13 +183,17 @@ def _before_commit(session: Session) -> None:
     # The row lock first: a second writer waits here, then counts what the first committed.
     stored = _bump(session)
     if stored is None:  # an emptied table (tests truncate it): the row is made once, then bumped
-        zone = session.info.get(ZONE) or DEFAULT_ZONE
-        dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-        row = {"id": 1, "version": 0, "changed_at": utcnow(), "zone": zone}
-        session.execute(dialect.insert(SiteState).values(row).on_conflict_do_nothing())
+        _make_row(session.connection(), session.info.get(ZONE) or DEFAULT_ZONE)
         stored = _bump(session)
     zone = session.info.get(ZONE) or stored or DEFAULT_ZONE
     recount(session, zone, {dates.month_key(moment, zone) for moment in moments})
+
+
+def _make_row(connection: Connection, zone: str) -> None:
+    # Two first writers at once make it once: the second waits for the first, then does nothing.
+    dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
+    row = {"id": 1, "version": 0, "changed_at": utcnow(), "zone": zone}
+    connection.execute(dialect.insert(SiteState).values(row).on_conflict_do_nothing())
 
 
 def _bump(session: Session) -> str | None:

@@ -145,7 +145,8 @@ def public_page(view: Callable[..., Any]) -> Callable[..., Response]:
         response.cache_control.public = True
         response.cache_control.max_age = config["HTTP_MAX_AGE"]
         response.cache_control.stale_while_revalidate = config["HTTP_STALE_WHILE_REVALIDATE"]
-        response.headers[STORE] = "1"
+        if STATE in request.environ:  # the page cache sent this request on: it keeps the page
+            response.headers[STORE] = "1"
         return response.make_conditional(request)
 
     return validated_view

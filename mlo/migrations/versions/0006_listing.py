@@ -1,15 +1,13 @@
 """Production: lists read from an index, counts kept per month, and a content version.
 
 `translation.listed_at` says when readers may see a translation; `listing_month` holds the
-counts of the listings; `site_state` holds the content version the page caches follow. The
-month counts are made afterwards, in the newsroom's time zone (mlo.content.listing.ensure).
+counts of the listings; `site_state` holds the content version the page caches follow. Its row
+and the month counts are made afterwards, in the newsroom's time zone (mlo.content.listing.ensure).
 
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-29
 """
-
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -37,7 +35,7 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("lang", "month", name=op.f("pk_listing_month")),
     )
-    site_state = op.create_table(
+    op.create_table(
         "site_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -45,8 +43,6 @@ def upgrade() -> None:
         sa.Column("zone", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_site_state")),
     )
-    now = datetime.now(UTC).replace(tzinfo=None)
-    op.bulk_insert(site_state, [{"id": 1, "version": 1, "changed_at": now, "zone": ""}])
 
 
 def downgrade() -> None:
