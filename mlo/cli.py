@@ -5,7 +5,8 @@ The catalog commands (`translate ...`) live with the catalog tooling in mlo.cata
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -72,20 +73,28 @@ def revision_command(message: str) -> None:
         click.echo("The models and the database agree: no migration written.")
 
 
-def _import(data: object, label: str) -> None:
+@contextmanager
+def _importing(label: str, problem: type[Exception]) -> Iterator[None]:
+    """One import in one write transaction: committed, or nothing of it, with a clear message
+    for a `problem` of the file or a database too busy to wait for."""
     db.begin_write(wait_ms=COMMAND_WAIT_MS)
     try:
-        report = transfer.import_document(data, current_app.config["NEWSROOM_TIMEZONE"])
+        yield
         dbsession.commit()
-    except transfer.ImportProblem as problem:
+    except problem as error:
         dbsession.rollback()
-        raise click.ClickException(f"{label}: {problem}; nothing was imported") from None
+        raise click.ClickException(f"{label}: {error}; nothing was imported") from None
     except OperationalError as error:
         dbsession.rollback()
         raise click.ClickException(
             f"{label}: the newsroom's database is busy ({error.orig}); nothing was imported: "
             "run the import again in a moment"
         ) from None
+
+
+def _import(data: object, label: str) -> None:
+    with _importing(label, transfer.ImportProblem):
+        report = transfer.import_document(data, current_app.config["NEWSROOM_TIMEZONE"])
     for outcome in ("created", "updated", "unchanged", "deleted", "restored"):
         keys = getattr(report, outcome)
         if keys or outcome in ("created", "updated", "unchanged"):
@@ -164,19 +173,8 @@ def po_import_command(path: Path) -> None:
         data = path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"{path}: cannot read: {error.strerror}") from None
-    db.begin_write(wait_ms=COMMAND_WAIT_MS)
-    try:
+    with _importing(str(path), po.PoProblem):
         result = po.import_po(data, PO_AUTHOR)
-        dbsession.commit()
-    except po.PoProblem as problem:
-        dbsession.rollback()
-        raise click.ClickException(f"{path}: {problem}; nothing was imported") from None
-    except OperationalError as error:
-        dbsession.rollback()
-        raise click.ClickException(
-            f"{path}: the newsroom's database is busy ({error.orig}); nothing was imported: "
-            "run the import again in a moment"
-        ) from None
     if result.unchanged:
         click.echo(f"{result.key} {result.lang}: unchanged")
         return
