@@ -11,7 +11,7 @@ from subprocess import PIPE, STDOUT
 import pytest
 from sqlalchemy import func, select
 
-from mlo import db
+from mlo import cli, db
 from mlo.content.models import Article, OldSlug, Translation
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -177,6 +177,21 @@ def test_malformed_files(runner, tmp_path, content, expected):
 def test_missing_file(runner, tmp_path):
     result = runner.invoke(args=["content", "import", str(tmp_path / "nope.json")])
     assert result.exit_code == 1 and "cannot read" in result.output
+
+
+def test_an_import_that_waits_too_long_says_so_and_imports_nothing(
+    app, runner, tmp_path, monkeypatch
+):
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("SQLite's writer lock is what an import waits for")
+    monkeypatch.setattr(cli, "COMMAND_WAIT_MS", 50)
+    with app.app_context(), db.write_engine(db.engine()).connect() as other:
+        other.exec_driver_sql("SELECT 1")  # another writer holds the newsroom (BEGIN IMMEDIATE)
+        result = runner.invoke(args=["content", "import", write(tmp_path, [INTERVIEW])])
+        other.rollback()
+    assert result.exit_code == 1
+    assert "database is busy" in result.output and "nothing was imported" in result.output
+    assert count(app) == 0
 
 
 def test_latin_serbian_is_stored_in_cyrillic(app, runner, tmp_path):
