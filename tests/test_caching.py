@@ -178,11 +178,25 @@ def test_the_memory_cache_is_bounded_in_bytes():
     assert memory.get("page-39") is not None
 
 
-def test_pages_are_served_while_redis_is_down(app, news):
+def test_pages_and_sign_in_work_while_redis_is_down(app, news, staff):
     with running_app(app.config["DATABASE_URL"], REDIS_URL="redis://127.0.0.1:1/0") as down:
         reader = down.test_client()
         for url in ("/en/", "/en/news/", "/en/news/2023/first-news/", "/sitemap.xml"):
             assert reader.get(url).status_code == 200, url
+        # The throttle counts in this process's memory meanwhile.
+        assert sign_in(reader, "ed", "wrong").status_code == 401
+        assert sign_in(reader, "ed").status_code == 302
+
+
+def test_the_page_cache_may_have_a_redis_of_its_own(app, news, redis_url, monkeypatch):
+    url = app.config["DATABASE_URL"]
+    with running_app(url, CACHE_REDIS_URL=redis_url) as one:
+        with one.app_context():
+            caching.cache.clear()
+        first = one.test_client().get("/en/news/")
+        monkeypatch.setattr(public, "render_template", lambda *a, **k: "rendered")
+        with running_app(url, CACHE_REDIS_URL=redis_url) as two:
+            assert two.test_client().get("/en/news/").data == first.data
 
 
 def test_a_new_release_never_serves_the_old_release_pages(app, news, redis_url, monkeypatch):
@@ -203,6 +217,7 @@ def test_static_urls_carry_the_release(app, client):
     assert f"/static/site.css?v={release}" in page
     with client.get(f"/static/site.css?v={release}") as static:
         assert static.status_code == 200
+        assert static.cache_control.max_age == 365 * 24 * 60 * 60  # a new release, a new URL
 
 
 def test_a_signed_in_editor_gets_the_readers_page_without_a_cookie(client, news, staff):
