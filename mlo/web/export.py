@@ -26,10 +26,9 @@ from werkzeug.test import TestResponse
 
 from mlo import locales
 from mlo.web.i18n import _
+from mlo.web.public import PAGE_NUMBER  # the ?page= the app answers (and mlo-static.conf maps)
 
 MANIFEST = ".mlo-export.json"
-# A ?page= the app answers (and mlo-static.conf maps to a file).
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 @dataclass(frozen=True, order=True)

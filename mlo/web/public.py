@@ -1,5 +1,7 @@
 """The reading site: home, newsroom, year archives, articles and the redirect at /."""
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +24,8 @@ from mlo.web.i18n import visitor_locale
 from mlo.web.urls import article_url, same_page, versions
 
 bp = Blueprint("public", __name__)
+# The page numbers a listing answers: one way to write each (no ?page=01 beside ?page=1).
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 bp.add_app_template_global(article_url)
 bp.add_app_template_global(urls.absolute)
 bp.add_app_template_global(urls.absolute_url_for)
@@ -140,7 +144,6 @@ def page_number() -> int:
     """The ?page= number (1 if absent); anything but a positive whole number, written as such,
     is a 404."""
     raw = request.args.get("page", "1")
-    # One URL a page: no ?page=01 beside ?page=1.
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or raw != str(int(raw)) or raw == "0":
+    if not PAGE_NUMBER.fullmatch(raw):
         abort(404)
     return int(raw)
