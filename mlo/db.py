@@ -6,6 +6,7 @@ and waits its turn), and `commit_when_done()` once the write is valid: the reque
 commits only then, and only if the response succeeded. Everything else is rolled back.
 """
 
+import functools
 import os
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import alembic.config
 import alembic.script
 from flask import Flask, Response, current_app, g
 from sqlalchemy import Connection, Engine, MetaData, Select, create_engine, event
-from sqlalchemy.engine import Compiled
+from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
@@ -100,7 +101,7 @@ def fetch_one(
     request must cost next to nothing. Values come as the driver gives them (SQLite gives times
     as ISO strings)."""
     bind = bind or engine()
-    compiled = _compiled(bind, statement)
+    compiled = _compiled(bind.dialect, statement)
     values = compiled.construct_params(params)
     if compiled.positiontup is not None:
         arguments: Any = tuple(values[name] for name in compiled.positiontup)
@@ -117,11 +118,9 @@ def fetch_one(
     return tuple(row) if row is not None else None
 
 
-def _compiled(bind: Engine, statement: Select) -> Compiled:
-    cache = bind.__dict__.setdefault("_mlo_compiled", {})
-    if statement not in cache:
-        cache[statement] = statement.compile(dialect=bind.dialect)
-    return cache[statement]
+@functools.cache
+def _compiled(dialect: Dialect, statement: Select) -> Compiled:
+    return statement.compile(dialect=dialect)
 
 
 def get_session() -> Session:
