@@ -54,12 +54,6 @@ def listed_at(translation: Translation) -> datetime | None:
     return None
 
 
-def touch(session: Session) -> None:
-    """Say that this transaction changes what readers see in a way no content row shows (a
-    rebuilt search index): its commit bumps the content version."""
-    session.info[_CHANGED] = True
-
-
 @dataclass(frozen=True)
 class State:
     """The content readers see: its version, when it last changed, and the newest publication
